@@ -1,0 +1,91 @@
+"""Automation: tests on the oldest and newest Sphinx, the example, the docs, lint, benchmarks.
+
+Every session installs what it needs itself, so ``python3 -m nox -s NAME`` works on
+a fresh machine with Python 3.11+ (and npm, for the Markdown linter, if present).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+EXAMPLE = ROOT / "example_project"
+BUILD = ROOT / "build"
+#: the oldest Sphinx we support and the newest major line
+SPHINX_VERSIONS = {"oldest": "sphinx==8.2.*", "newest": "sphinx>=9,<10"}
+MARKDOWNLINT = "markdownlint-cli@0.45.0"
+
+nox.options.sessions = ["tests", "lint", "example"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+def _markdownlint(session: nox.Session) -> dict[str, str]:
+    """Install markdownlint-cli (the CNCF repository's linter) when npm is available."""
+    prefix = ROOT / ".nox" / "_markdownlint"
+    binary = prefix / "node_modules" / ".bin" / "markdownlint"
+    if not binary.exists():
+        if shutil.which("npm") is None:
+            session.warn("npm not found: the Markdown lint tests will be skipped")
+            return {}
+        prefix.mkdir(parents=True, exist_ok=True)
+        session.run(
+            "npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix),
+            MARKDOWNLINT, external=True,
+        )
+    return {"MARKDOWNLINT": str(binary)}
+
+
+@nox.session
+@nox.parametrize("sphinx", list(SPHINX_VERSIONS), ids=list(SPHINX_VERSIONS))
+def tests(session: nox.Session, sphinx: str) -> None:
+    """Run the test suite on the oldest and the newest supported Sphinx."""
+    session.install("-e", ".[tests]", SPHINX_VERSIONS[sphinx])
+    env = _markdownlint(session)
+    session.run("python", "-c", "import sphinx; print('Sphinx', sphinx.__version__)")
+    session.run("pytest", *(session.posargs or ["-q", "-p", "no:cacheprovider"]), env=env)
+
+
+@nox.session
+def example(session: nox.Session) -> None:
+    """Build the example project: html and the assembled assessment, with -W -n."""
+    session.install("-e", ".[myst]")
+    html = BUILD / "example" / "html"
+    assessment = BUILD / "example" / "jointassessment"
+    for builder, out in (("html", html), ("jointassessment", assessment)):
+        session.run(
+            "sphinx-build", "-W", "-n", "--keep-going", "-q", "-E", "-b", builder,
+            str(EXAMPLE), str(out),
+        )
+    session.log(f"html: {html / 'index.html'}")
+    for name in sorted(os.listdir(assessment)):
+        if name.endswith((".md", ".json")):
+            session.log(f"assessment: {assessment / name}")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation with -W -n."""
+    session.install("-e", ".[docs]")
+    out = BUILD / "docs" / "html"
+    session.run("sphinx-build", "-W", "-n", "--keep-going", "-q", "-E", "-b", "html", "docs", str(out))
+    session.log(f"docs: {out / 'index.html'}")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff and mypy, both clean."""
+    session.install("-e", ".[tests]", "ruff", "mypy", "types-PyYAML")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against plain Sphinx on synthetic projects (prints a table of ratios)."""
+    session.install("-e", ".[myst]")
+    session.run("python", "benchmarks/run.py", *session.posargs)

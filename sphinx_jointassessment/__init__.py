@@ -1,0 +1,47 @@
+"""sphinx-jointassessment: write, check and publish a CNCF security assessment with Sphinx.
+
+Each feature is one module with one ``setup_*`` function; this module only
+wires them together, in the order their dependencies need.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .config import get_config, setup_config
+from .domain import setup_domain
+from .placeholders import setup_placeholders
+from .threat_matrix import setup_threat_matrix
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__ = "0.1.0"
+
+#: bumped whenever what the extension stores in the environment changes shape
+ENV_VERSION = 1
+
+
+def _check_config(app: Sphinx, config: Config) -> None:
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    for error in get_config(app).errors:
+        logger.warning("%s", error, type="jointassessment", subtype="config")
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension("sphinx_design")
+    setup_config(app)
+    setup_domain(app)
+    setup_placeholders(app)
+    setup_threat_matrix(app)
+    app.connect("config-inited", _check_config)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,59 @@
+"""Status badges: a sphinx-design badge whose colour, class and tooltip carry the status.
+
+Colour alone must never carry meaning, so the badge also has the class
+``ja-status-<status>`` and the status as its tooltip text (``<abbr title>``), and
+the label itself is always written out.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+#: sphinx-design semantic colour per status, and per severity
+STATUS_COLOURS = {
+    "n/a": "secondary",
+    "mitigated": "success",
+    "conditional": "warning",
+    "possible": "danger",
+}
+SEVERITY_COLOURS = {
+    "note": "secondary",
+    "informational": "secondary",
+    "low": "info",
+    "medium": "warning",
+    "high": "danger",
+    "critical": "danger",
+}
+
+
+def status_class(status: str) -> str:
+    return "ja-status-" + status.replace("/", "")
+
+
+def badge(text: str, colour: str, *, tooltip: str, extra_class: str) -> nodes.inline:
+    """A sphinx-design badge (``sd-badge``) with a tooltip stating its meaning."""
+    inner = nodes.abbreviation(text, text, explanation=tooltip)
+    return nodes.inline(
+        "",
+        "",
+        inner,
+        classes=["sd-sphinx-override", "sd-badge", f"sd-bg-{colour}", f"sd-bg-text-{colour}", extra_class],
+    )
+
+
+def status_badge(label: str, status: str) -> nodes.inline:
+    return badge(
+        label,
+        STATUS_COLOURS.get(status, "secondary"),
+        tooltip=f"status: {status}",
+        extra_class=status_class(status),
+    )
+
+
+def severity_badge(severity: str) -> nodes.inline:
+    return badge(
+        severity.capitalize(),
+        SEVERITY_COLOURS.get(severity.lower(), "secondary"),
+        tooltip=f"severity: {severity.lower()}",
+        extra_class=f"ja-severity-{severity.lower()}",
+    )

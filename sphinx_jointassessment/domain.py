@@ -1,0 +1,262 @@
+"""The ``ja`` domain: where every assessment object of the project lives.
+
+Directives only *record* objects here while a page is read; tables, roles and the
+assembled assessment *look them up* when pages are resolved. Because the data is
+kept per document, ``clear_doc`` and ``merge_domaindata`` are one line each, and
+incremental and parallel (``-j``) builds stay right by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.domains import Domain, ObjType
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+from .problems import Problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Set
+
+    from sphinx.addnodes import pending_xref
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+#: object kinds with a role and an ``objects.inv`` entry, and the role's name
+XREF_KINDS = {"matrix": "matrix", "risk": "risk", "finding": "finding", "issue": "issue"}
+
+
+@dataclass(slots=True)
+class AssessmentObject:
+    """One object as recorded by its directive: where it is and what it holds."""
+
+    kind: str
+    id: str
+    title: str
+    docname: str
+    lineno: int
+    anchor: str
+    #: the typed model of the feature (a frozen dataclass)
+    model: Any
+    #: markup content written in the block (notes, effects...), rendered elsewhere by copy
+    body: nodes.Element | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoleReference:
+    """A ``ja:`` role used on a page, checked once every page has been read."""
+
+    kind: str
+    target: str
+    docname: str
+    lineno: int | None
+
+
+@dataclass(slots=True)
+class _Index:
+    by_kind: dict[str, dict[str, list[AssessmentObject]]] = field(default_factory=dict)
+
+
+class JointAssessmentDomain(Domain):
+    """Assessment objects, per document, with roles and inventory entries."""
+
+    name = "ja"
+    label = "Joint assessment"
+    object_types: ClassVar[dict[str, ObjType]] = {
+        "matrix": ObjType("threat matrix", "matrix"),
+        "risk": ObjType("attack risk", "risk"),
+        "finding": ObjType("finding", "finding"),
+        "issue": ObjType("closed issue", "issue"),
+        "section": ObjType("assessment section", "section"),
+    }
+    roles: ClassVar[dict[str, Any]] = {
+        name: XRefRole(innernodeclass=nodes.inline) for name in (*XREF_KINDS.values(), "section")
+    }
+    initial_data: ClassVar[dict[str, Any]] = {
+        "objects": {},  # docname -> list[AssessmentObject]
+        "problems": {},  # docname -> list[Problem]
+        "references": {},  # docname -> list[RoleReference]
+        "summaries": {},  # docname -> sorted tuple of placeholder kinds on that page
+        "changed": False,  # objects changed since the summary pages were last written
+    }
+    data_version = 1
+
+    _index: _Index | None = None
+
+    # -- recording (while reading) ------------------------------------------------
+
+    def add_object(self, obj: AssessmentObject) -> None:
+        self.data["objects"].setdefault(obj.docname, []).append(obj)
+        self.data["changed"] = True
+        self._index = None
+
+    def add_problem(self, problem: Problem) -> None:
+        if problem.docname is not None:
+            self.data["problems"].setdefault(problem.docname, []).append(problem)
+
+    def add_reference(self, ref: RoleReference) -> None:
+        self.data["references"].setdefault(ref.docname, []).append(ref)
+
+    def note_summary(self, docname: str, kind: str) -> None:
+        kinds = set(self.data["summaries"].get(docname, ()))
+        kinds.add(kind)
+        self.data["summaries"][docname] = tuple(sorted(kinds))
+
+    # -- Domain API -----------------------------------------------------------------
+
+    def clear_doc(self, docname: str) -> None:
+        if self.data["objects"].pop(docname, None):
+            self.data["changed"] = True
+            self._index = None
+        for key in ("problems", "references", "summaries"):
+            self.data[key].pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for key in ("objects", "problems", "references", "summaries"):
+            for docname in docnames:
+                if docname in otherdata[key]:
+                    self.data[key][docname] = otherdata[key][docname]
+        if otherdata.get("changed"):
+            self.data["changed"] = True
+        self._index = None
+
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        for node in document.findall(addnodes.pending_xref):
+            if node.get("refdomain") == self.name:
+                self.add_reference(
+                    RoleReference(node["reftype"], node["reftarget"], docname, node.line)
+                )
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        obj = self.get(typ, target)
+        if obj is None:
+            return None  # reported once as unknown-reference by the checks
+        if not node.get("refexplicit"):
+            text = link_text(obj)
+            contnode = nodes.inline(text, text, classes=contnode.get("classes", []))
+        return make_refnode(builder, fromdocname, obj.docname, obj.anchor, contnode, obj.title)
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        results = []
+        for kind in (*XREF_KINDS, "section"):
+            obj = self.get(kind, target)
+            if obj is not None:
+                ref = make_refnode(builder, fromdocname, obj.docname, obj.anchor, contnode)
+                results.append((f"ja:{kind}", ref))
+        return results
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        for kind in (*XREF_KINDS, "section"):
+            for obj in self.objects(kind):
+                yield (obj.id, obj.title, kind, obj.docname, obj.anchor, 1)
+
+    # -- lookup (while resolving and writing) ---------------------------------------
+
+    def _build_index(self) -> _Index:
+        index = _Index()
+        order = document_order(self.env)
+        everything = sorted(
+            (obj for objs in self.data["objects"].values() for obj in objs),
+            key=lambda o: (order.get(o.docname, len(order)), o.docname, o.lineno),
+        )
+        for obj in everything:
+            index.by_kind.setdefault(obj.kind, {}).setdefault(obj.id, []).append(obj)
+        return index
+
+    @property
+    def index(self) -> _Index:
+        if self._index is None:
+            self._index = self._build_index()
+        return self._index
+
+    def objects(self, kind: str) -> list[AssessmentObject]:
+        """Every object of *kind*, first of each id, in document order."""
+        return [objs[0] for objs in self.index.by_kind.get(kind, {}).values()]
+
+    def duplicates(self, kind: str) -> Iterable[list[AssessmentObject]]:
+        return (objs for objs in self.index.by_kind.get(kind, {}).values() if len(objs) > 1)
+
+    def get(self, kind: str, obj_id: str) -> AssessmentObject | None:
+        objs = self.index.by_kind.get(kind, {}).get(obj_id)
+        return objs[0] if objs else None
+
+    def problems(self) -> list[Problem]:
+        """Problems recorded while reading, in document order."""
+        order = document_order(self.env)
+        docs = sorted(self.data["problems"], key=lambda d: (order.get(d, len(order)), d))
+        return [p for doc in docs for p in self.data["problems"][doc]]
+
+    def references(self) -> list[RoleReference]:
+        return [ref for doc in sorted(self.data["references"]) for ref in self.data["references"][doc]]
+
+    def summary_docs(self) -> list[str]:
+        return sorted(self.data["summaries"])
+
+
+def link_text(obj: AssessmentObject) -> str:
+    """What a role without explicit text shows: titles, or ids where ids are what people cite."""
+    if obj.kind in ("matrix", "section"):
+        return obj.title
+    if obj.kind == "finding":
+        return f"Finding {obj.id}"
+    return obj.id
+
+
+def document_order(env: BuildEnvironment) -> dict[str, int]:
+    """Position of each document in the reading order of the toctree.
+
+    Objects are listed in the order a reader meets them: depth-first through the
+    toctree from the root document; documents outside every toctree come last,
+    by name, so the order never depends on file-system or process timing.
+    """
+    order: dict[str, int] = {}
+    stack = [env.config.root_doc]
+    while stack:
+        docname = stack.pop()
+        if docname in order:
+            continue
+        order[docname] = len(order)
+        stack.extend(reversed(env.toctree_includes.get(docname, [])))
+    for docname in sorted(env.found_docs):
+        order.setdefault(docname, len(order))
+    return order
+
+
+def get_domain(env: BuildEnvironment) -> JointAssessmentDomain:
+    return env.domains["ja"]  # type: ignore[return-value]
+
+
+def _rewrite_summary_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages whose tables list objects must be written again when objects changed."""
+    domain = get_domain(env)
+    if not domain.data["changed"]:
+        return []
+    domain.data["changed"] = False
+    return domain.summary_docs()
+
+
+def setup_domain(app: Sphinx) -> None:
+    app.add_domain(JointAssessmentDomain)
+    app.connect("env-get-updated", _rewrite_summary_pages)

@@ -1,0 +1,103 @@
+"""Placeholder nodes: tables of objects from every page, filled when a page is resolved.
+
+A table such as ``findings-table`` cannot be built while its page is read: the
+findings may be on pages not read yet. Its directive leaves a
+:class:`ja_placeholder`; :class:`FillPlaceholders` replaces it just before Sphinx
+resolves references, so the links it inserts (``pending_xref`` of the ``ja``
+domain) are resolved like any other. The domain remembers which pages hold
+placeholders so they are written again when the objects change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .domain import JointAssessmentDomain, get_domain
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.docutils import SphinxDirective
+
+
+class ja_placeholder(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
+    """Stands for generated content of kind ``node['kind']`` until the page is resolved."""
+
+
+class ResolveContext:
+    """What a renderer may use: the environment, the domain and the page being written."""
+
+    def __init__(self, env: BuildEnvironment, docname: str) -> None:
+        self.env = env
+        self.docname = docname
+        self.domain: JointAssessmentDomain = get_domain(env)
+
+    def xref(self, kind: str, target: str, content: nodes.Node) -> addnodes.pending_xref:
+        """A link to an assessment object, resolved by the domain like a role."""
+        ref = addnodes.pending_xref(
+            "",
+            content,
+            refdomain="ja",
+            reftype=kind,
+            reftarget=target,
+            refdoc=self.docname,
+            refexplicit=True,
+            refwarn=False,
+        )
+        return ref
+
+
+Renderer = Callable[[ResolveContext, ja_placeholder], list[nodes.Node]]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def register_renderer(kind: str, renderer: Renderer) -> None:
+    """Each feature registers how its placeholder kind is rendered."""
+    _RENDERERS[kind] = renderer
+
+
+def make_placeholder(directive: SphinxDirective, kind: str, **attributes: Any) -> ja_placeholder:
+    """A placeholder for *kind* on the directive's page, noted in the domain."""
+    node = ja_placeholder(kind=kind, **attributes)
+    directive.set_source_info(node)
+    get_domain(directive.env).note_summary(directive.env.current_document.docname, kind)
+    return node
+
+
+def fill(context: ResolveContext, root: nodes.Node) -> None:
+    """Replace every placeholder under *root*, including placeholders the renderers add."""
+    for _round in range(8):  # renderers may add placeholders (the assembly does); bounded
+        pending = list(root.findall(ja_placeholder))
+        if not pending:
+            return
+        for node in pending:
+            renderer = _RENDERERS.get(node["kind"])
+            node.replace_self(renderer(context, node) if renderer else [])
+
+
+class FillPlaceholders(SphinxPostTransform):
+    """Fill placeholders before references are resolved (ReferencesResolver is 10)."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        if next(iter(self.document.findall(ja_placeholder)), None) is None:
+            return
+        fill(ResolveContext(self.env, self.env.current_document.docname), self.document)
+
+
+def _skip(self: nodes.NodeVisitor, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def setup_placeholders(app: Sphinx) -> None:
+    handlers = (_skip, None)
+    app.add_node(
+        ja_placeholder, html=handlers, latex=handlers, text=handlers, man=handlers, texinfo=handlers
+    )
+    app.add_post_transform(FillPlaceholders)

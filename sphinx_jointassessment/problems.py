@@ -1,0 +1,131 @@
+"""Check codes and the one place that reports problems.
+
+Every problem the extension finds is a Sphinx warning of type ``jointassessment``
+whose subtype is a :class:`Code`, with the file and line of the block at fault.
+Users can therefore gate a build with ``-W`` and silence one code with
+``suppress_warnings = ["jointassessment.CODE"]``, exactly as with Sphinx's own
+warnings. Problems found while reading are also kept in the ``ja`` domain, so
+the ``jointassessment`` builder can list them in its JSON even for pages that an
+incremental build did not read again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+WARNING_TYPE = "jointassessment"
+
+
+class Code(str, Enum):
+    """The check codes of SPEC §5, one per kind of problem."""
+
+    YAML_ERROR = "yaml-error"
+    """A YAML body or file does not parse; the message names the line in the block."""
+    SCHEMA = "schema"
+    """An unknown key, a missing required key or a value of the wrong type."""
+    MATRIX_MISSING_CELL = "matrix-missing-cell"
+    """A victim x attacker pair of the declared components has no cell."""
+    MATRIX_UNKNOWN_COMPONENT = "matrix-unknown-component"
+    """A cell names a component that the matrix does not declare."""
+    MATRIX_DUPLICATE_CELL = "matrix-duplicate-cell"
+    """Two cells describe the same victim x attacker pair."""
+    BAD_SCORE = "bad-score"
+    """A score that is not a finite number >= 0, or outside the configured range."""
+    UNKNOWN_STATUS = "unknown-status"
+    """A status outside the vocabulary (n/a, mitigated, conditional, possible...)."""
+    DUPLICATE_ID = "duplicate-id"
+    """Two objects of one kind share an id, or the project has two metadata blocks."""
+    UNKNOWN_REFERENCE = "unknown-reference"
+    """A ``:cells:``, ``:risks:`` or role target that does not exist."""
+    MISSING_SECTION = "missing-section"
+    """A required outline section that nothing contributed."""
+    EMPTY_SECTION = "empty-section"
+    """A contributed section without content."""
+    DUPLICATE_SECTION = "duplicate-section"
+    """One outline key contributed twice."""
+    UNKNOWN_SECTION = "unknown-section"
+    """An ``assessment-section`` key that the outline does not have."""
+    PLACEHOLDER = "placeholder"
+    """Template text left in ([Project], Flibble, mmddyyyy, TODO, guidance sentences)."""
+    METADATA_MISSING = "metadata-missing"
+    """A metadata field is absent."""
+    METADATA_VALUE = "metadata-value"
+    """A metadata value outside its vocabulary or malformed."""
+    BAD_URL = "bad-url"
+    """A URL that is not http, https or mailto."""
+    BAD_DATE = "bad-date"
+    """A date not in the required format or not a real calendar date."""
+    HANDS_ON_INCONSISTENT = "hands-on-inconsistent"
+    """Findings without a performed hands-on assessment, or one without reviewers or dates."""
+    FILE_OUTSIDE_SRCDIR = "file-outside-srcdir"
+    """A ``:file:`` or ``:sbom:`` path that resolves outside the source folder."""
+    INPUT_TOO_LARGE = "input-too-large"
+    """A block or file over the size limit, or YAML aliases expanding too far."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem as data: what the JSON output lists and tests compare."""
+
+    code: Code
+    message: str
+    docname: str | None
+    lineno: int | None
+    #: a file that is not a document (a ``:file:`` YAML), relative to the source folder
+    path: str | None = None
+
+    def location(self, env: BuildEnvironment | None = None) -> str:
+        """``file:line`` relative to the source folder, stable across machines."""
+        if self.path is not None:
+            where = self.path
+        elif self.docname is not None:
+            where = _relative_source(env, self.docname)
+        else:
+            return ""
+        return f"{where}:{self.lineno}" if self.lineno else where
+
+    def as_json(self, env: BuildEnvironment | None = None) -> dict[str, str]:
+        return {"code": self.code.value, "message": self.message, "location": self.location(env)}
+
+
+def _relative_source(env: BuildEnvironment | None, docname: str) -> str:
+    if env is None:
+        return docname
+    return str(env.doc2path(docname, base=False))
+
+
+def emit(env: BuildEnvironment | None, problem: Problem) -> None:
+    """Log *problem* as a Sphinx warning of type ``jointassessment``."""
+    location: str | tuple[str, int | None] | None
+    if problem.path is not None and env is not None:
+        full = env.srcdir / problem.path
+        location = f"{full}:{problem.lineno}" if problem.lineno else str(full)
+    elif problem.docname is not None:
+        location = (problem.docname, problem.lineno)
+    else:
+        location = None
+    logger.warning(
+        "%s", problem.message, type=WARNING_TYPE, subtype=problem.code.value, location=location
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BlockProblem:
+    """A problem found by a parser or validator, before it knows its page.
+
+    ``line`` is 1-based inside the block's YAML body (or ``None`` for the block
+    itself); the directive turns it into a file line when it reports it.
+    """
+
+    code: Code
+    message: str
+    line: int | None = None

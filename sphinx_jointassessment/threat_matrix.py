@@ -1,0 +1,366 @@
+"""``threat-matrix``: one attack class as victim x attacker components (SPEC §2.1).
+
+Read in four steps, each a function of its own: :func:`parse_matrix` turns the
+loaded YAML into a :class:`ThreatMatrix` (type and key problems), :func:`validate_matrix`
+checks the model (missing, unknown and duplicate cells), :func:`render_matrix`
+builds the docutils table every builder can write, and :class:`ThreatMatrixDirective`
+ties them to the page and records the matrix in the ``ja`` domain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+
+from .badges import status_badge, status_class
+from .config import STATUSES, AssessmentConfig
+from .directive import AssessmentDirective
+from .placeholders import ja_placeholder
+from .problems import BlockProblem, Code
+from .schema import Reader, format_score, parse_score
+from .yamlsafe import LineDict
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
+
+KIND = "matrix"
+
+# -- model ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One "LABEL: text Score: N" statement of a cell."""
+
+    label: str
+    text: str
+    score: float | None
+    #: the label's status, or the cell's ``status:`` when one is given
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    victim: str
+    attacker: str
+    status: str
+    entries: tuple[Entry, ...]
+    notes: tuple[str, ...]
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreatMatrix:
+    id: str
+    title: str
+    components: tuple[str, ...]
+    cells: tuple[Cell, ...]
+
+    def cell(self, victim: str, attacker: str) -> Cell | None:
+        for cell in self.cells:
+            if cell.victim == victim and cell.attacker == attacker:
+                return cell
+        return None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "components": list(self.components),
+            "cells": [
+                {
+                    "victim": c.victim,
+                    "attacker": c.attacker,
+                    "status": c.status,
+                    "entries": [
+                        {"label": e.label, "text": e.text, "score": e.score, "status": e.status}
+                        for e in c.entries
+                    ],
+                    "notes": list(c.notes),
+                }
+                for c in self.cells
+            ],
+        }
+
+
+def cell_key(matrix_id: str, victim: str, attacker: str) -> str:
+    """How ``:cells:`` of an attack risk names a cell."""
+    return f"{matrix_id}/{victim}/{attacker}"
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "matrix"
+
+
+# -- parsing -------------------------------------------------------------------------------
+
+_TOP_KEYS = ("components", "cells")
+_ENTRY_KEYS = ("label", "text", "score")
+_CELL_KEYS = ("victim", "attacker", "status", "entries", "notes", *_ENTRY_KEYS)
+
+
+def parse_matrix(
+    data: Any, matrix_id: str, title: str, config: AssessmentConfig
+) -> tuple[ThreatMatrix | None, list[BlockProblem]]:
+    """The model of a matrix body, with the type and key problems found on the way."""
+    reader = Reader()
+    top = reader.mapping(data, "the body", None)
+    if top is None:
+        return None, reader.problems
+    reader.check_keys(top, "the body", _TOP_KEYS, required=_TOP_KEYS, top_level=True)
+    components = []
+    for name, line in reader.text_list(top, "components", "the body"):
+        if name in components:
+            reader.problem(Code.SCHEMA, f"component {name!r} is declared twice", line)
+        else:
+            components.append(name)
+    cells = []
+    raw_cells = reader.sequence(top, "cells", "the body")
+    for index, raw in enumerate(raw_cells or ()):
+        cell = _parse_cell(reader, raw, raw_cells.line_of(index) if raw_cells else None, config)
+        if cell is not None:
+            cells.append(cell)
+    if "components" not in top or "cells" not in top:
+        return None, reader.problems
+    return ThreatMatrix(matrix_id, title, tuple(components), tuple(cells)), reader.problems
+
+
+def _parse_cell(
+    reader: Reader, raw: Any, line: int | None, config: AssessmentConfig
+) -> Cell | None:
+    data = reader.mapping(raw, "a cell", line)
+    if data is None:
+        return None
+    victim = reader.text(data, "victim", "a cell")
+    attacker = reader.text(data, "attacker", "a cell")
+    where = f"cell {victim}/{attacker}"
+    reader.check_keys(data, where, _CELL_KEYS, required=("victim", "attacker"))
+    if victim is None or attacker is None:
+        return None
+    entries: list[Entry] = []
+    inline = [key for key in _ENTRY_KEYS if key in data]
+    if "entries" in data:
+        if inline:
+            reader.problem(
+                Code.SCHEMA,
+                f"{where}: give {', '.join(map(repr, inline))} inside 'entries', not beside it",
+                data.line_of(inline[0]),
+            )
+        raw_entries = reader.sequence(data, "entries", where)
+        for index, raw_entry in enumerate(raw_entries or ()):
+            entry_line = raw_entries.line_of(index) if raw_entries is not None else None
+            entry_data = reader.mapping(raw_entry, f"{where}: an entry", entry_line)
+            if entry_data is not None:
+                entry = _parse_entry(
+                    reader, entry_data, f"{where}, entry {index + 1}", config, standalone=True
+                )
+                if entry is not None:
+                    entries.append(entry)
+    elif "label" in data:
+        entry = _parse_entry(reader, data, where, config, standalone=False)
+        if entry is not None:
+            entries.append(entry)
+    else:
+        reader.problem(Code.SCHEMA, f"{where}: missing required key 'label' (or 'entries')", data.line)
+    status = reader.text(data, "status", where)
+    if status is not None and status not in STATUSES:
+        reader.problem(
+            Code.UNKNOWN_STATUS,
+            f"{where}: unknown status {status!r} (known: {', '.join(STATUSES)})",
+            data.line_of("status"),
+        )
+        status = None
+    if status is None:
+        status = entries[0].status if entries else "n/a"
+    else:
+        entries = [Entry(e.label, e.text, e.score, status) for e in entries]
+    notes = tuple(text for text, _ in reader.text_list(data, "notes", where))
+    return Cell(victim, attacker, status, tuple(entries), notes, data.line)
+
+
+def _parse_entry(
+    reader: Reader, data: LineDict, where: str, config: AssessmentConfig, *, standalone: bool
+) -> Entry | None:
+    """An entry; *standalone* when it is an item of ``entries`` (not the cell's own keys)."""
+    if standalone:
+        reader.check_keys(data, where, _ENTRY_KEYS, required=("label",))
+    label = reader.text(data, "label", where)
+    text = reader.text(data, "text", where, default="") or ""
+    score = None
+    if "score" in data:
+        score, reason = parse_score(data["score"], config.score_range)
+        if reason is not None:
+            reader.problem(Code.BAD_SCORE, f"{where}: {reason}", data.line_of("score"))
+    if label is None:
+        return None
+    return Entry(label, text, score, config.status_for_label(label))
+
+
+# -- validation ----------------------------------------------------------------------------
+
+
+def validate_matrix(matrix: ThreatMatrix) -> list[BlockProblem]:
+    """Every declared victim x attacker pair has exactly one cell, naming known components."""
+    problems = []
+    declared = set(matrix.components)
+    seen: dict[tuple[str, str], Cell] = {}
+    for cell in matrix.cells:
+        unknown = [name for name in (cell.victim, cell.attacker) if name not in declared]
+        if unknown:
+            problems.append(
+                BlockProblem(
+                    Code.MATRIX_UNKNOWN_COMPONENT,
+                    f"cell {cell.victim}/{cell.attacker} names undeclared component "
+                    + ", ".join(map(repr, unknown)),
+                    cell.line,
+                )
+            )
+            continue
+        pair = (cell.victim, cell.attacker)
+        if pair in seen:
+            problems.append(
+                BlockProblem(
+                    Code.MATRIX_DUPLICATE_CELL,
+                    f"cell {cell.victim}/{cell.attacker} is given twice "
+                    f"(first on body line {seen[pair].line})",
+                    cell.line,
+                )
+            )
+            continue
+        seen[pair] = cell
+    missing = [
+        f"{victim}/{attacker}"
+        for victim in matrix.components
+        for attacker in matrix.components
+        if (victim, attacker) not in seen
+    ]
+    if missing:
+        problems.append(
+            BlockProblem(
+                Code.MATRIX_MISSING_CELL,
+                f"no cell for victim/attacker {', '.join(missing)}",
+                None,
+            )
+        )
+    return problems
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+
+def cell_anchor(matrix_id: str, victim: str, attacker: str) -> str:
+    return nodes.make_id(f"ja-cell-{matrix_id}-{victim}-{attacker}")
+
+
+def render_entry(entry: Entry) -> nodes.paragraph:
+    """"LABEL: text Score: N" with the label as a status badge."""
+    para = nodes.paragraph(classes=["ja-entry"])
+    para += status_badge(entry.label, entry.status)
+    para += nodes.Text(f": {entry.text}" if entry.text else "")
+    if entry.score is not None:
+        para += nodes.Text(" ")
+        para += nodes.inline(text=f"Score: {format_score(entry.score)}", classes=["ja-score"])
+    return para
+
+
+def render_cell(matrix_id: str, cell: Cell) -> list[nodes.Node]:
+    body: list[nodes.Node] = [render_entry(entry) for entry in cell.entries]
+    for note in cell.notes:
+        para = nodes.paragraph(classes=["ja-note"])
+        para += nodes.strong(text="NOTE:")
+        para += nodes.Text(f" {note}")
+        body.append(para)
+    body.append(
+        ja_placeholder(kind="cell-risks", matrix=matrix_id, victim=cell.victim, attacker=cell.attacker)
+    )
+    return body
+
+
+def _entry(*children: nodes.Node, classes: list[str] | None = None) -> nodes.entry:
+    entry = nodes.entry(classes=classes or [])
+    for child in children:
+        entry += child
+    return entry
+
+
+def render_matrix(matrix: ThreatMatrix, classes: list[str]) -> nodes.table:
+    """The template's table: "Victim Components" then attackers; rows "Victim <name>"."""
+    table = nodes.table(classes=["ja-threat-matrix", *classes])
+    title = nodes.title(text=matrix.title)
+    table += title
+    columns = len(matrix.components) + 1
+    group = nodes.tgroup(cols=columns)
+    table += group
+    # character widths, used by the text builder; html and LaTeX size columns themselves
+    first = max(len("Victim Components"), *(len(f"Victim {c}") for c in matrix.components))
+    group += nodes.colspec(colwidth=min(first, 30))
+    for _ in matrix.components:
+        group += nodes.colspec(colwidth=30)
+    head = nodes.thead()
+    group += head
+    header = nodes.row()
+    head += header
+    header += _entry(nodes.paragraph(text="Victim Components"))
+    for attacker in matrix.components:
+        header += _entry(nodes.paragraph(text=attacker))
+    body = nodes.tbody()
+    group += body
+    for victim in matrix.components:
+        row = nodes.row()
+        body += row
+        row += _entry(nodes.paragraph(text=f"Victim {victim}"), classes=["ja-victim"])
+        for attacker in matrix.components:
+            cell = matrix.cell(victim, attacker)
+            if cell is None:
+                row += _entry(nodes.paragraph(text="(missing)"), classes=["ja-missing"])
+                continue
+            entry = _entry(*render_cell(matrix.id, cell), classes=[status_class(cell.status)])
+            entry["ids"].append(cell_anchor(matrix.id, victim, attacker))
+            row += entry
+    return table
+
+
+# -- directive -----------------------------------------------------------------------------
+
+
+class ThreatMatrixDirective(AssessmentDirective):
+    """``.. threat-matrix:: <attack class>`` with a YAML body or ``:file:``."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[OptionSpec] = {
+        "name": directives.unchanged_required,
+        "file": directives.path,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        title = self.arguments[0].strip()
+        matrix_id = (self.options.get("name") or "").strip() or slugify(title)
+        loaded = self.read_yaml()
+        if loaded is None:
+            return self.error_node()
+        data, source = loaded
+        matrix, problems = parse_matrix(data, matrix_id, title, self.ja_config)
+        if matrix is not None:
+            problems += validate_matrix(matrix)
+        for problem in problems:
+            self.report(problem.code, problem.message, line=problem.line, source=source)
+        if matrix is None:
+            return self.error_node()
+        anchor = self.make_anchor(KIND, matrix_id)
+        self.record(KIND, matrix_id, title, matrix, anchor)
+        container = self.target_section(anchor, ["ja-threat-matrix-block"])
+        container += render_matrix(matrix, self.options.get("class", []))
+        return [container]
+
+
+def setup_threat_matrix(app: Sphinx) -> None:
+    app.add_directive("threat-matrix", ThreatMatrixDirective)
+    app.add_directive_to_domain("ja", "threat-matrix", ThreatMatrixDirective)

@@ -1,0 +1,205 @@
+"""Safe YAML for block bodies and ``:file:`` files.
+
+Block text is untrusted: a page may come from a pull request. So YAML is read
+with PyYAML's safe loader only, after a size check, with a limit on nesting and
+on how far aliases expand (a "billion laughs" body stays a few hundred bytes but
+expands to millions of nodes), and duplicate keys are refused instead of the
+last one silently winning. Mappings and sequences keep the line of each key and
+item, so a schema problem can name the exact line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
+
+from .problems import Code
+
+#: more nested than this is not a hand-written assessment
+MAX_DEPTH = 40
+#: nodes a document may expand to once aliases are followed
+MAX_EXPANDED_NODES = 100_000
+
+
+class YamlProblem(Exception):
+    """A body that cannot be used, with the check code and the 1-based line in the body."""
+
+    def __init__(self, code: Code, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+
+
+class LineDict(dict[Any, Any]):
+    """A mapping that remembers the line of itself and of each key (1-based)."""
+
+    line: int = 1
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list[Any]):
+    """A sequence that remembers the line of itself and of each item (1-based)."""
+
+    line: int = 1
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        if 0 <= index < len(self.item_lines):
+            return self.item_lines[index]
+        return self.line
+
+
+class _LimitedComposer(Composer):  # type: ignore[misc]
+    """Composer that bounds nesting depth while the node graph is built."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise YamlProblem(
+                    Code.INPUT_TOO_LARGE,
+                    f"YAML nested deeper than {MAX_DEPTH} levels",
+                    mark.line + 1,
+                )
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
+
+
+class _LineConstructor(SafeConstructor):  # type: ignore[misc]
+    """Safe constructor building :class:`LineDict`/:class:`LineList` and refusing duplicates."""
+
+    def construct_yaml_map(self, node: MappingNode) -> Any:
+        data = LineDict()
+        data.line = node.start_mark.line + 1
+        data.key_lines = {}
+        yield data
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise YamlProblem(
+                    Code.YAML_ERROR, "a mapping key must be a plain value", key_node.start_mark.line + 1
+                ) from None
+            if key in data.key_lines:
+                raise YamlProblem(
+                    Code.YAML_ERROR,
+                    f"duplicate key {key!r} (also given "
+                    f"{key_node.start_mark.line + 1 - data.key_lines[key]} line(s) above)",
+                    key_node.start_mark.line + 1,
+                )
+            data.key_lines[key] = key_node.start_mark.line + 1
+            data[key] = self.construct_object(value_node, deep=True)
+
+    def construct_yaml_seq(self, node: SequenceNode) -> Any:
+        data = LineList()
+        data.line = node.start_mark.line + 1
+        data.item_lines = [child.start_mark.line + 1 for child in node.value]
+        yield data
+        data.extend(self.construct_object(child, deep=True) for child in node.value)
+
+
+_LineConstructor.add_constructor("tag:yaml.org,2002:map", _LineConstructor.construct_yaml_map)
+_LineConstructor.add_constructor("tag:yaml.org,2002:seq", _LineConstructor.construct_yaml_seq)
+
+
+class _Loader(Reader, Scanner, Parser, _LimitedComposer, _LineConstructor, Resolver):  # type: ignore[misc]
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        _LimitedComposer.__init__(self)
+        _LineConstructor.__init__(self)
+        Resolver.__init__(self)
+
+
+def _expanded_size(root: Node) -> int:
+    """Count the nodes of *root* with every alias followed, stopping at the limit."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(node: Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in in_progress:
+            raise YamlProblem(Code.INPUT_TOO_LARGE, "YAML alias refers to itself", None)
+        in_progress.add(key)
+        total = 1
+        if isinstance(node, SequenceNode):
+            for child in node.value:
+                total += size(child)
+                if total > MAX_EXPANDED_NODES:
+                    break
+        elif isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                total += size(key_node) + size(value_node)
+                if total > MAX_EXPANDED_NODES:
+                    break
+        in_progress.discard(key)
+        sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
+        return sizes[key]
+
+    if isinstance(root, ScalarNode):
+        return 1
+    return size(root)
+
+
+@dataclass(frozen=True, slots=True)
+class YamlLimits:
+    max_bytes: int
+
+
+def load_yaml(text: str, limits: YamlLimits) -> Any:
+    """Parse *text* safely; raise :class:`YamlProblem` with a code and a body line."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limits.max_bytes:
+        raise YamlProblem(
+            Code.INPUT_TOO_LARGE,
+            f"body is {size} bytes, over the limit of {limits.max_bytes} "
+            "(jointassessment_max_input_bytes)",
+            None,
+        )
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_EXPANDED_NODES:
+            raise YamlProblem(
+                Code.INPUT_TOO_LARGE,
+                f"YAML aliases expand to more than {MAX_EXPANDED_NODES} nodes",
+                None,
+            )
+        return loader.construct_document(node)
+    except YamlProblem:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise YamlProblem(Code.YAML_ERROR, f"invalid YAML: {reason}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Code.YAML_ERROR, f"invalid YAML: {exc}", None) from None
+    except RecursionError:
+        raise YamlProblem(Code.INPUT_TOO_LARGE, "YAML nested too deeply", None) from None
+    finally:
+        loader.dispose()

@@ -1,0 +1,2 @@
+project = "SPIRE"
+extensions = ["sphinx_jointassessment", "myst_parser"]
