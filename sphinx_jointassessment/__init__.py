@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .assembly import setup_assembly
+from .builder import setup_builder
+from .checks import setup_checks
 from .config import get_config, setup_config
 from .domain import setup_domain
 from .placeholders import setup_placeholders
+from .section import setup_section
 from .threat_matrix import setup_threat_matrix
 
 if TYPE_CHECKING:
@@ -25,11 +29,19 @@ ENV_VERSION = 1
 
 
 def _check_config(app: Sphinx, config: Config) -> None:
+    """Report bad values once; make a relative outline path relative to conf.py's folder."""
+    from pathlib import Path
+
     from sphinx.util import logging
 
+    from .outline import BUILTIN_OUTLINES
+
+    outline = config.jointassessment_outline
+    if outline and outline not in BUILTIN_OUTLINES and not Path(outline).is_absolute():
+        config.jointassessment_outline = str(Path(app.confdir, outline))
     logger = logging.getLogger(__name__)
     for error in get_config(app).errors:
-        logger.warning("%s", error, type="jointassessment", subtype="config")
+        logger.warning("%s", error, type="jointassessment", subtype="schema")
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -37,7 +49,11 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_config(app)
     setup_domain(app)
     setup_placeholders(app)
+    setup_checks(app)
     setup_threat_matrix(app)
+    setup_section(app)
+    setup_assembly(app)
+    setup_builder(app)
     app.connect("config-inited", _check_config)
     return {
         "version": __version__,

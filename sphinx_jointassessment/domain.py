@@ -83,6 +83,7 @@ class JointAssessmentDomain(Domain):
         "references": {},  # docname -> list[RoleReference]
         "summaries": {},  # docname -> sorted tuple of placeholder kinds on that page
         "changed": False,  # objects changed since the summary pages were last written
+        "reread": set(),  # documents read in this build (their content may feed other pages)
     }
     data_version = 1
 
@@ -123,9 +124,11 @@ class JointAssessmentDomain(Domain):
                     self.data[key][docname] = otherdata[key][docname]
         if otherdata.get("changed"):
             self.data["changed"] = True
+        self.data["reread"] |= otherdata.get("reread", set())
         self._index = None
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        self.data["reread"].add(docname)
         for node in document.findall(addnodes.pending_xref):
             if node.get("refdomain") == self.name:
                 self.add_reference(
@@ -257,6 +260,11 @@ def _rewrite_summary_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return domain.summary_docs()
 
 
+def _start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    get_domain(env).data["reread"] = set()
+
+
 def setup_domain(app: Sphinx) -> None:
     app.add_domain(JointAssessmentDomain)
+    app.connect("env-before-read-docs", _start_reading)
     app.connect("env-get-updated", _rewrite_summary_pages)

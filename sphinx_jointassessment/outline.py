@@ -140,12 +140,8 @@ class Outline:
     output: str
     #: the sections, in document order
     sections: tuple[OutlineSection, ...]
-    _by_key: dict[str, OutlineSection] = field(
-        init=False, repr=False, compare=False, hash=False
-    )
-    _by_title: dict[str, OutlineSection] = field(
-        init=False, repr=False, compare=False, hash=False
-    )
+    _by_key: dict[str, OutlineSection] = field(init=False, repr=False, compare=False, hash=False)
+    _by_title: dict[str, OutlineSection] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         by_key: dict[str, OutlineSection] = {}
@@ -199,9 +195,7 @@ _ATX_OPEN: Final = re.compile(r"^#{1,6}(?:\s+|$)")
 _ATX_CLOSE: Final = re.compile(r"\s+#+$")
 _LINK: Final = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS: Final = re.compile(r"[*`~]+|(?<![0-9A-Za-z])_+|_+(?![0-9A-Za-z])")
-_NUMBERING: Final = re.compile(
-    r"^\(?(?:\d+(?:\.\d+)*[.)]?|[A-Za-z][.)]|(?i:[ivxlc]+)[.)])\s+"
-)
+_NUMBERING: Final = re.compile(r"^\(?(?:\d+(?:\.\d+)*[.)]?|[A-Za-z][.)]|(?i:[ivxlc]+)[.)])\s+")
 _DASHES: Final = re.compile(r"[-\u2010\u2011\u2012\u2013\u2014]+")
 _SLASH: Final = re.compile(r"\s*/\s*")
 _TRAILING: Final = ".:;,"
@@ -445,9 +439,7 @@ class _Validator:
         known = (*required, *optional)
         for key in data:
             if key not in known:
-                raise self.fail(
-                    data, f"{where}: unknown key {key!r} (known: {', '.join(known)})"
-                )
+                raise self.fail(data, f"{where}: unknown key {key!r} (known: {', '.join(known)})")
         for key in required:
             if key not in data:
                 raise self.fail(data, f"{where}: missing key {key!r}")

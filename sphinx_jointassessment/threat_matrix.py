@@ -288,11 +288,14 @@ def _entry(*children: nodes.Node, classes: list[str] | None = None) -> nodes.ent
     return entry
 
 
-def render_matrix(matrix: ThreatMatrix, classes: list[str]) -> nodes.table:
-    """The template's table: "Victim Components" then attackers; rows "Victim <name>"."""
+def render_matrix(matrix: ThreatMatrix, classes: list[str], *, caption: bool = True) -> nodes.table:
+    """The template's table: "Victim Components" then attackers; rows "Victim <name>".
+
+    The assembled assessment gives each matrix a heading, so there it has no caption.
+    """
     table = nodes.table(classes=["ja-threat-matrix", *classes])
-    title = nodes.title(text=matrix.title)
-    table += title
+    if caption:
+        table += nodes.title(text=matrix.title)
     columns = len(matrix.components) + 1
     group = nodes.tgroup(cols=columns)
     table += group

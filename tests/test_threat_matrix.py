@@ -153,7 +153,7 @@ def test_text_builder_writes_a_readable_table(app):
     text = (app.outdir / "index.txt").read_text(encoding="utf-8")
     assert "Victim Components" in text
     assert "Victim Container (diff node)" in text
-    assert "NONE: The server has the signing keys" in text
+    assert "NONE (status: possible): The" in text  # the status in words, not colour
     assert "Score: 57.5" in text
     assert not parse_warnings(app.warning.getvalue())
 

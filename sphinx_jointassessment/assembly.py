@@ -1,0 +1,310 @@
+"""``joint-assessment`` / ``self-assessment``: the whole assessment on one page (SPEC §2.8).
+
+The directive leaves a placeholder; when the page is resolved, :func:`assemble`
+builds the assessment from the outline and the ``ja`` domain: the title, a table
+of contents, then every outline section in order with its fixed template text,
+the content contributed by ``assessment-section`` blocks, and the generated parts
+(metadata, threat matrices, risk table, closed issues, hands-on details). The
+``jointassessment`` builder writes the very same tree as Markdown, so the html
+page and the submitted file cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from docutils import nodes
+
+from .config import get_config
+from .directive import AssessmentDirective
+from .outline import Outline, OutlineSection
+from .placeholders import ResolveContext, ja_placeholder, make_placeholder, register_renderer
+from .problems import Code
+from .section import (
+    ASSEMBLY_KIND,
+    KIND as SECTION_KIND,
+    contribution_content,
+    project_outline,
+    section_is_filled,
+)
+from .threat_matrix import KIND as MATRIX_KIND, render_matrix
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
+
+#: generated part of the outline -> placeholder kind rendered by its feature module
+GENERATED_PLACEHOLDERS = {
+    "metadata": "metadata",
+    "metadata-links": "metadata-links",
+    "attack-risks": "attack-risk-table",
+    "closed-issues": "closed-issues-table",
+}
+
+#: class of the admonition shown where a required section is not written
+NOT_WRITTEN_CLASS = "ja-not-yet-written"
+
+
+def section_id(key: str) -> str:
+    return nodes.make_id(f"ja-assessment-{key}")
+
+
+# -- fixed template text ---------------------------------------------------------------------
+
+_INLINE = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)|\*\*(?P<strong>[^*]+)\*\*")
+
+
+def fixed_text_nodes(text: str) -> list[nodes.Node]:
+    """The outline's fixed text (paragraphs, ``[links](url)``, ``**bold**``) as nodes.
+
+    Outlines are data written by us or by a project; only web links become links.
+    """
+    from .links import safe_link
+
+    paragraphs: list[nodes.Node] = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        para = nodes.paragraph(classes=["ja-fixed-text"])
+        flat = " ".join(block.split())
+        position = 0
+        for match in _INLINE.finditer(flat):
+            para += nodes.Text(flat[position : match.start()])
+            if match["strong"]:
+                para += nodes.strong(text=match["strong"])
+            else:
+                para += safe_link(match["url"], match["text"])
+            position = match.end()
+        para += nodes.Text(flat[position:])
+        paragraphs.append(para)
+    return paragraphs
+
+
+# -- assembling --------------------------------------------------------------------------------
+
+
+def not_written(section: OutlineSection, reason: str | None = None) -> nodes.admonition:
+    """A visible note where a required section has no content yet."""
+    note = nodes.admonition(classes=[NOT_WRITTEN_CLASS])
+    note += nodes.title(text="Not yet written")
+    para = nodes.paragraph()
+    para += nodes.Text(reason or section.guidance)
+    para += nodes.Text(" ")
+    para += nodes.literal(text=f".. assessment-section:: {section.key}")
+    note += para
+    return note
+
+
+def _matrices(context: ResolveContext, level: int, skip: set[str]) -> list[nodes.Node]:
+    """Each threat matrix of the project, in document order, under its own heading."""
+    result: list[nodes.Node] = []
+    for obj in context.domain.objects(MATRIX_KIND):
+        if obj.anchor in skip:
+            continue
+        sub = nodes.section(ids=[section_id(f"matrix-{obj.id}")], classes=["ja-matrix-section"])
+        sub["ja-level"] = level
+        sub += nodes.title(text=obj.title)
+        sub += render_matrix(obj.model, [], caption=False)
+        result.append(sub)
+    return result
+
+
+def _ids_in(content: list[nodes.Node]) -> set[str]:
+    return {
+        ident
+        for node in content
+        if isinstance(node, nodes.Element)
+        for element in node.findall(nodes.Element)
+        for ident in element["ids"]
+    }
+
+
+def _placeholder_kinds(content: list[nodes.Node]) -> set[str]:
+    return {
+        found["kind"]
+        for node in content
+        if isinstance(node, nodes.Element)
+        for found in node.findall(ja_placeholder)
+    }
+
+
+def _hands_on(section: OutlineSection) -> list[nodes.Node]:
+    """The template's hands-on layout: summary sentence, then its three sub-headings."""
+    parts: list[nodes.Node] = [ja_placeholder(kind="hands-on-summary")]
+    for title, kind in (
+        ("Assessment Details", "hands-on-details"),
+        ("Findings", "findings-table"),
+        ("Hands-on assessment result", "hands-on-result"),
+    ):
+        sub = nodes.section(ids=[section_id(f"{section.key}-{kind}")])
+        sub["ja-level"] = section.level + 1
+        sub += nodes.title(text=title)
+        sub += ja_placeholder(kind=kind)
+        parts.append(sub)
+    return parts
+
+
+def _section_body(
+    context: ResolveContext, outline: Outline, section: OutlineSection, project: str
+) -> list[nodes.Node]:
+    body: list[nodes.Node] = []
+    text = section.render_text(project)
+    if text:
+        body.extend(fixed_text_nodes(text))
+    obj = context.domain.get(SECTION_KIND, section.key)
+    content: list[nodes.Node] = []
+    if obj is not None:
+        found = contribution_content(context.env, obj)
+        if found is None:
+            body.append(not_written(section, f"The section labelled {obj.model.from_label!r} "
+                                              "was not found."))
+        else:
+            content = found
+            body.extend(content)
+    elif section.required and not section_is_filled(context.env, outline, section.key):
+        body.append(not_written(section))
+    generated = section.generated
+    if generated == "threat-matrices":
+        body.extend(_matrices(context, section.level + 1, _ids_in(content)))
+    elif generated == "hands-on":
+        body.extend(_hands_on(section))
+    elif generated in GENERATED_PLACEHOLDERS:
+        kind = GENERATED_PLACEHOLDERS[generated]
+        if kind not in _placeholder_kinds(content):
+            body.append(ja_placeholder(kind=kind))
+    return body
+
+
+def assemble(context: ResolveContext, outline: Outline) -> nodes.section:
+    """The whole assessment as one section tree (levels carried in ``ja-level``)."""
+    project = get_config(context.env).project
+    root = nodes.section(ids=[section_id("title")], classes=["ja-assessment"])
+    root["ja-level"] = 1
+    root["ja-outline"] = outline.name
+    root += nodes.title(text=outline.document_title(project))
+    toc = nodes.section(ids=[section_id("toc")], classes=["ja-toc"])
+    toc["ja-level"] = 2
+    toc += nodes.title(text=outline.toc_title)
+    root += toc
+    stack: list[nodes.section] = [root]
+    entries: list[tuple[int, str, str]] = []
+    for section in outline.sections:
+        node = nodes.section(ids=[section_id(section.key)], classes=["ja-outline-section"])
+        node["ja-level"] = section.level
+        node["ja-key"] = section.key
+        node += nodes.title(text=section.title)
+        node.extend(_section_body(context, outline, section, project))
+        while len(stack) > 1 and stack[-1]["ja-level"] >= section.level:
+            stack.pop()
+        stack[-1] += node
+        stack.append(node)
+        if section.level <= 3:
+            entries.append((section.level, section.title, node["ids"][0]))
+    toc += _toc_list(entries)
+    _drop_duplicate_ids(root)
+    return root
+
+
+def _toc_list(entries: list[tuple[int, str, str]]) -> nodes.bullet_list:
+    """Nested bullet list of in-page links, as the template's table of contents."""
+    top = nodes.bullet_list(classes=["ja-toc-list"])
+    lists: dict[int, nodes.bullet_list] = {2: top}
+    last_item: dict[int, nodes.list_item] = {}
+    for level, title, ident in entries:
+        parent = lists.get(level)
+        if parent is None:
+            owner = last_item.get(level - 1)
+            if owner is None:
+                parent = top
+            else:
+                parent = nodes.bullet_list()
+                owner += parent
+                lists[level] = parent
+        item = nodes.list_item()
+        para = nodes.paragraph()
+        para += nodes.reference("", title, refid=ident, internal=True)
+        item += para
+        parent += item
+        last_item[level] = item
+        for deeper in [lv for lv in lists if lv > level]:
+            del lists[deeper]
+    return top
+
+
+def _drop_duplicate_ids(root: nodes.Element) -> None:
+    """Copied content may repeat ids (the same object twice): keep the first of each."""
+    seen: set[str] = set()
+    for element in root.findall(nodes.Element):
+        unique = []
+        for ident in element["ids"]:
+            if ident not in seen:
+                seen.add(ident)
+                unique.append(ident)
+        element["ids"] = unique
+
+
+def _render_assessment(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
+    root = assemble(context, project_outline(context.env))
+    _retarget_copied_references(root, context.docname)
+    return [root]
+
+
+def _retarget_copied_references(root: nodes.Element, docname: str) -> None:
+    """Links copied from other pages resolve from the assessment's page (as todo does)."""
+    from sphinx import addnodes
+    from sphinx.util import docname_join
+
+    for ref in root.findall(addnodes.pending_xref):
+        original = ref.get("refdoc")
+        if original and original != docname:
+            if ref.get("refdomain") == "std" and ref.get("reftype") == "doc":
+                target = ref["reftarget"]
+                if not target.startswith("/"):
+                    ref["reftarget"] = "/" + docname_join(original, target)
+            ref["refdoc"] = docname
+
+
+# -- directive -----------------------------------------------------------------------------------
+
+
+class AssessmentDirectiveBase(AssessmentDirective):
+    """Shared by ``joint-assessment`` and ``self-assessment``."""
+
+    outline_name: ClassVar[str] = "joint"
+    has_content = False
+    option_spec: ClassVar[OptionSpec] = {}
+
+    def run(self) -> list[nodes.Node]:
+        outline = project_outline(self.env)
+        configured = get_config(self.env).outline
+        if configured in ("joint", "self") and configured != self.outline_name:
+            self.report(
+                Code.SCHEMA,
+                f"jointassessment_outline is {configured!r} but this page asks for the "
+                f"{self.outline_name} outline: set jointassessment_outline = "
+                f"{self.outline_name!r} in conf.py",
+            )
+        anchor = self.make_anchor(ASSEMBLY_KIND, ASSEMBLY_KIND)
+        self.record(ASSEMBLY_KIND, ASSEMBLY_KIND, outline.document_title(
+            get_config(self.env).project), {"outline": outline.name}, anchor)
+        container = self.target_section(anchor, ["ja-assessment-page"])
+        container += make_placeholder(self, "assessment")
+        return [container]
+
+
+class JointAssessmentPageDirective(AssessmentDirectiveBase):
+    outline_name = "joint"
+
+
+class SelfAssessmentPageDirective(AssessmentDirectiveBase):
+    outline_name = "self"
+
+
+def setup_assembly(app: Sphinx) -> None:
+    for name, directive in (
+        ("joint-assessment", JointAssessmentPageDirective),
+        ("self-assessment", SelfAssessmentPageDirective),
+    ):
+        app.add_directive(name, directive)
+        app.add_directive_to_domain("ja", name, directive)
+    register_renderer("assessment", _render_assessment)
+

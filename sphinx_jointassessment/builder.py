@@ -1,0 +1,206 @@
+"""The ``jointassessment`` builder: the assembled assessment as Markdown and JSON (SPEC §4).
+
+It writes no page of its own: after Sphinx has read every page (running every
+check, as the html build does), it assembles the assessment exactly as the
+``joint-assessment`` directive would show it, and writes
+
+* ``<output>.md``: GitHub-flavoured Markdown in the CNCF template's layout, ready
+  to submit, clean under the CNCF repository's markdownlint configuration;
+* ``<output>.json``: the same assessment as data (``schema_version`` 1, validated
+  in the tests against ``schema/assessment.schema.json``);
+
+and prints one summary line.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.builders import Builder
+from sphinx.util import logging
+from sphinx.util.docutils import new_document
+
+from .assembly import assemble
+from .checks import project_problems
+from .config import get_config
+from .domain import document_order, get_domain
+from .placeholders import ResolveContext, fill
+from .section import KIND as SECTION_KIND, project_outline, section_is_filled
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Set
+
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+#: object kinds listed in the JSON, and the key of each
+JSON_LISTS = {
+    "matrix": "threat_matrices",
+    "risk": "attack_risks",
+    "finding": "findings",
+    "issue": "closed_issues",
+}
+
+
+class JointAssessmentBuilder(Builder):
+    """Writes ``joint-assessment.md`` and ``joint-assessment.json`` (or ``self-assessment.*``)."""
+
+    name = "jointassessment"
+    format = "markdown"
+    epilog = "The assembled assessment is in %(outdir)s."
+    allow_parallel = True
+    default_translator_class = None  # type: ignore[assignment]
+
+    def init(self) -> None:
+        get_domain(self.env).assembling = True  # type: ignore[attr-defined]
+
+    def get_outdated_docs(self) -> str:
+        return "the assembled assessment"
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        return ""  # one document: links between pages become plain text
+
+    def prepare_writing(self, docnames: Set[str]) -> None:
+        pass
+
+    def write_documents(self, docnames: Set[str]) -> None:
+        pass  # nothing per page; see finish()
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        pass
+
+    def finish(self) -> None:
+        from .markdown_assessment import AssessmentMarkdown
+
+        outline = project_outline(self.env)
+        document = assembled_document(self.env)
+        root = next(iter(document.findall(nodes.section)))
+        markdown = AssessmentMarkdown.render(root)
+        data = assessment_json(self.env, root, self.env.config.root_doc)
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        md_path = self.outdir / f"{outline.output}.md"
+        json_path = self.outdir / f"{outline.output}.json"
+        md_path.write_text(markdown, encoding="utf-8", newline="\n")
+        json_path.write_text(
+            json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+            encoding="utf-8",
+            newline="\n",
+        )
+        logger.info("jointassessment: %s", summary_line(data, md_path.name))
+
+
+def assembled_document(env: BuildEnvironment) -> nodes.document:
+    """The assessment as a resolved doctree, as the ``joint-assessment`` page shows it."""
+    docname = env.config.root_doc
+    document = new_document(str(env.doc2path(docname)))
+    document.settings.env = env
+    context = ResolveContext(env, docname)
+    document += assemble(context, project_outline(env))
+    fill(context, document)
+    env.apply_post_transforms(document, docname)
+    return document
+
+
+def _outline_sections(root: nodes.Element) -> Iterator[nodes.section]:
+    for section in root.findall(nodes.section):
+        if section.get("ja-key"):
+            yield section
+
+
+def _own_content(section: nodes.section) -> nodes.Element:
+    """A section's content without its title and its nested outline sections."""
+    holder = nodes.container()
+    for child in section.children:
+        if isinstance(child, nodes.title):
+            continue
+        if isinstance(child, nodes.section) and child.get("ja-key"):
+            continue
+        holder += child.deepcopy()
+    return holder
+
+
+def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) -> dict[str, Any]:
+    from .markdown_assessment import AssessmentMarkdown
+
+    domain = get_domain(env)
+    outline = project_outline(env)
+    config = get_config(env)
+    nodes_by_key = {section["ja-key"]: section for section in _outline_sections(root)}
+    sections = []
+    for section in outline.sections:
+        obj = domain.get(SECTION_KIND, section.key)
+        node = nodes_by_key.get(section.key)
+        markdown = AssessmentMarkdown.render_fragment(_own_content(node), section.level + 1) if (
+            node is not None
+        ) else ""
+        if obj is not None:
+            status = "written"
+        elif section_is_filled(env, outline, section.key) or section.generated or section.text:
+            status = "generated"
+        elif section.required:
+            status = "missing"
+        else:
+            status = "optional"
+        sections.append(
+            {
+                "key": section.key,
+                "title": section.title,
+                "level": section.level,
+                "required": section.required,
+                "status": status,
+                "source": f"{obj.docname}:{obj.lineno}" if obj is not None else None,
+                "markdown": markdown,
+            }
+        )
+    data: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "project": config.project,
+        "outline": outline.name,
+        "title": outline.document_title(config.project),
+        "metadata": _single(domain, "metadata"),
+        "sections": sections,
+    }
+    for kind, key in JSON_LISTS.items():
+        data[key] = [
+            {**_model_json(obj.model), "source": f"{obj.docname}:{obj.lineno}"}
+            for obj in domain.objects(kind)
+        ]
+    data["hands_on"] = _single(domain, "hands-on")
+    order = document_order(env)
+    problems = [*domain.problems(), *project_problems(env)]
+    problems.sort(key=lambda p: (order.get(p.docname or "", len(order)), p.docname or "",
+                                 p.path or "", p.lineno or 0, p.code.value, p.message))
+    data["problems"] = [problem.as_json(env) for problem in problems]
+    return data
+
+
+def _model_json(model: Any) -> dict[str, Any]:
+    as_json = getattr(model, "as_json", None)
+    return dict(as_json()) if callable(as_json) else {}
+
+
+def _single(domain: Any, kind: str) -> dict[str, Any] | None:
+    objs = domain.objects(kind)
+    if not objs:
+        return None
+    return {**_model_json(objs[0].model), "source": f"{objs[0].docname}:{objs[0].lineno}"}
+
+
+def summary_line(data: dict[str, Any], filename: str) -> str:
+    statuses = [section["status"] for section in data["sections"]]
+    return (
+        f"{filename}: {statuses.count('written')} sections written, "
+        f"{statuses.count('missing')} missing; "
+        f"{len(data['threat_matrices'])} threat matrices, {len(data['attack_risks'])} attack risks, "
+        f"{len(data['findings'])} findings, {len(data['closed_issues'])} closed issues; "
+        f"{len(data['problems'])} problems"
+    )
+
+
+def setup_builder(app: Sphinx) -> None:
+    app.add_builder(JointAssessmentBuilder)

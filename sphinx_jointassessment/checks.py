@@ -1,0 +1,94 @@
+"""Checks that need every page: duplicate ids, unknown references, and each feature's own.
+
+Problems inside one block are reported while the block is read. Problems between
+blocks (two findings numbered 1, a risk pointing at a cell that does not exist, a
+required section nobody wrote) can only be seen once every page has been read:
+each feature registers a check here, and they run in ``env-check-consistency``
+for every builder (html and ``jointassessment`` alike, so ``-W`` gates both) and
+again when the ``jointassessment`` builder writes its JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from .domain import XREF_KINDS, get_domain
+from .problems import Code, Problem, emit
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+Check = Callable[["BuildEnvironment"], Iterable[Problem]]
+_CHECKS: list[Check] = []
+
+#: what each object kind is called in messages
+KIND_NAMES = {
+    "matrix": "threat matrix",
+    "risk": "attack risk",
+    "finding": "finding",
+    "issue": "closed issue",
+    "metadata": "assessment-metadata",
+    "hands-on": "hands-on-assessment",
+    "section": "assessment section",
+}
+
+
+def register_check(check: Check) -> None:
+    """Add a whole-project check (each feature registers its own in its ``setup_*``)."""
+    if check not in _CHECKS:
+        _CHECKS.append(check)
+
+
+def project_problems(env: BuildEnvironment) -> list[Problem]:
+    """Every whole-project problem, in a stable order."""
+    found = [problem for check in _CHECKS for problem in check(env)]
+    return sorted(
+        set(found),
+        key=lambda p: (p.docname or "", p.path or "", p.lineno or 0, p.code.value, p.message),
+    )
+
+
+def check_duplicate_ids(env: BuildEnvironment) -> Iterable[Problem]:
+    domain = get_domain(env)
+    for kind in sorted({obj.kind for objs in domain.data["objects"].values() for obj in objs}):
+        if kind == "section":
+            continue  # duplicate-section, reported by the outline checks
+        for objs in domain.duplicates(kind):
+            first = objs[0]
+            for other in objs[1:]:
+                what = KIND_NAMES.get(kind, kind)
+                if kind in ("metadata", "hands-on"):
+                    message = f"a second {what} (the first is in {first.docname}:{first.lineno})"
+                else:
+                    message = (
+                        f"{what} id {other.id!r} is used twice "
+                        f"(first in {first.docname}:{first.lineno})"
+                    )
+                yield Problem(Code.DUPLICATE_ID, message, other.docname, other.lineno)
+
+
+def check_role_references(env: BuildEnvironment) -> Iterable[Problem]:
+    domain = get_domain(env)
+    for ref in domain.references():
+        if ref.kind in XREF_KINDS or ref.kind == "section":
+            if domain.get(ref.kind, ref.target) is None:
+                what = KIND_NAMES.get(ref.kind, ref.kind)
+                yield Problem(
+                    Code.UNKNOWN_REFERENCE,
+                    f":ja:{ref.kind}: no {what} with id {ref.target!r}",
+                    ref.docname,
+                    ref.lineno,
+                )
+
+
+def _emit_project_problems(app: Sphinx, env: BuildEnvironment) -> None:
+    for problem in project_problems(env):
+        emit(env, problem)
+
+
+def setup_checks(app: Sphinx) -> None:
+    register_check(check_duplicate_ids)
+    register_check(check_role_references)
+    app.connect("env-check-consistency", _emit_project_problems)

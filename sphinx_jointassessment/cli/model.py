@@ -1,0 +1,169 @@
+"""What the importer makes of a Markdown assessment, independent of the output format.
+
+The importer fills an :class:`ImportedAssessment`; the MyST and reStructuredText
+writers only lay it out. Keeping the decisions (which heading is which section,
+which table becomes which directive) in one place means both formats get the same
+document and the same report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .htmltable import HtmlCell
+    from .threats import ThreatMatrixData
+
+
+@dataclass(slots=True)
+class Markdown:
+    """Source Markdown kept as content (already made safe for MyST)."""
+
+    lines: list[str]
+    #: 1-based source line of the first line
+    line: int
+
+
+@dataclass(slots=True)
+class SubHeading:
+    """A heading that is not an outline section: kept as a heading inside the section."""
+
+    level: int
+    #: inline Markdown, as written
+    text: str
+    line: int
+    #: its anchor (what in-document links use)
+    slug: str
+
+
+@dataclass(slots=True)
+class CodeBlock:
+    """Raw HTML, kept visibly as code so nothing of it is lost and none of it is rendered."""
+
+    lines: list[str]
+    language: str
+    line: int
+
+
+@dataclass(slots=True)
+class Comment:
+    """An HTML comment: kept as a comment of the output format (invisible, as before)."""
+
+    lines: list[str]
+    line: int
+
+
+@dataclass(slots=True)
+class CellTable:
+    """A table kept as content, as cells of Markdown (from HTML, or to become a list-table)."""
+
+    rows: list[list[HtmlCell]]
+    header_rows: int
+    line: int
+
+
+Item = Markdown | SubHeading | CodeBlock | Comment | CellTable
+
+
+@dataclass(slots=True)
+class Metadata:
+    """The ``assessment-metadata`` block: options and "Doc: URL" security links."""
+
+    options: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(slots=True)
+class Matrix:
+    title: str
+    name: str | None
+    data: ThreatMatrixData
+    line: int
+
+
+@dataclass(slots=True)
+class Finding:
+    id: str
+    name: str
+    reviewer: str
+    notes: str
+    line: int
+
+
+Directive = Matrix | Finding
+
+
+@dataclass(slots=True)
+class Section:
+    """One outline section (or the preamble, ``key=None``) and what goes into it."""
+
+    key: str | None
+    #: heading as written in the source (inline Markdown); the outline title if none
+    heading: str
+    #: level of the heading on the generated page (consecutive, page title is 1)
+    level: int
+    line: int
+    items: list[Item] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+
+    def has_content(self) -> bool:
+        return any(
+            not isinstance(item, Markdown) or any(line.strip() for line in item.lines)
+            for item in self.items
+        )
+
+
+@dataclass(slots=True)
+class Report:
+    """What happened to each heading and table row, so nothing is dropped silently."""
+
+    source: str
+    outline: str
+    project: str
+    headings_mapped: int = 0
+    headings_kept: int = 0
+    #: the title, matrix titles, table-of-contents headings (counted, not kept as content)
+    headings_other: int = 0
+    rows_mapped: int = 0
+    rows_kept: int = 0
+    rows_empty: int = 0
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, line: int | None, message: str) -> None:
+        self.warnings.append(f"line {line}: {message}" if line else message)
+
+    def note(self, line: int | None, message: str) -> None:
+        self.notes.append(f"line {line}: {message}" if line else message)
+
+    def summary(self) -> str:
+        return (
+            f"headings: {self.headings_mapped} mapped to outline sections, "
+            f"{self.headings_kept} kept as content, {self.headings_other} other "
+            f"(title, matrix titles, table of contents); "
+            f"table rows: {self.rows_mapped} mapped to directives, "
+            f"{self.rows_kept} kept as content, {self.rows_empty} empty"
+        )
+
+    def render(self) -> str:
+        lines = [f"{self.source}: outline {self.outline}, project {self.project!r}"]
+        lines.append("  " + self.summary())
+        lines.extend(f"  note: {note}" for note in self.notes)
+        lines.extend(f"  warning: {warning}" for warning in self.warnings)
+        return "\n".join(lines)
+
+
+@dataclass(slots=True)
+class ImportedAssessment:
+    title: str
+    project: str
+    outline: str
+    #: content before the first outline section (authors, dates...): kept on the index page
+    preamble: Section
+    sections: list[Section]
+    metadata: Metadata | None
+    report: Report
+    #: local images to copy beside the pages: (source file, path relative to the pages)
+    images: list[tuple[str, str]] = field(default_factory=list)

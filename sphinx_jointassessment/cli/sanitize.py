@@ -1,0 +1,361 @@
+"""Make a block of GitHub Markdown mean the same in MyST, without rendering raw HTML.
+
+Kept content is copied line for line, but a few things read differently in a
+Sphinx docs folder than on GitHub and are rewritten, each one reported:
+
+- raw inline HTML would reach the HTML pages (SPEC §8): ``<br>`` becomes a space,
+  comments are removed, any other tag is escaped so it shows as text;
+- links: ``#anchor`` links must name a heading that exists (else MyST warns),
+  relative links point into the source repository (made absolute with
+  ``--base-url``), and only http, https and mailto URLs stay links; a link that
+  cannot work is turned into its literal text, so the words stay;
+- MyST syntax that CommonMark does not have (``%`` comments, ``(label)=`` targets,
+  ``+++`` breaks, ``{role}`` markup, ``[^1]`` footnotes) is escaped;
+- a code fence whose language Pygments cannot highlight is marked ``text``,
+  because Sphinx would warn about it and the language name is not content.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .mdparse import markdown_parser
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+    from .model import Report
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_BR = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
+_ROLE = re.compile(r"\{[A-Za-z0-9_:+.-]+\}`")
+_FENCE_OPEN = re.compile(r"^(?P<indent>\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_LINE_ESCAPES = (
+    (re.compile(r"^(\s*(?:>\s*)*)(%)"), r"\1\\\2"),
+    (re.compile(r"^(\s*(?:>\s*)*)(\([^()\s]+\)=\s*)$"), r"\1\\\2"),
+    (re.compile(r"^(\s*(?:>\s*)*)(\+\+\+)"), r"\1\\\2"),
+)
+
+
+@dataclass(slots=True)
+class LinkContext:
+    """What link rewriting needs to know about the whole document."""
+
+    #: anchors of every heading that the output keeps (GitHub slugs)
+    slugs: set[str]
+    #: base URL for relative links (``--base-url``), or None
+    base_url: str | None
+    #: folder of the source file, for local images
+    source_dir: Path | None
+    report: Report
+    #: local images found: (absolute source path, relative path as written)
+    images: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _collect(tokens: list[Token]) -> tuple[set[str], set[str], set[str]]:
+    """Inline HTML, link destinations and image sources that markdown-it found."""
+    html: set[str] = set()
+    links: set[str] = set()
+    images: set[str] = set()
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "html_inline":
+                html.add(child.content)
+            elif child.type == "link_open":
+                links.add(str(child.attrGet("href") or ""))
+            elif child.type == "image":
+                images.add(str(child.attrGet("src") or ""))
+    return html, links, images
+
+
+def _code_lines(tokens: list[Token], offset: int) -> dict[int, Token]:
+    """Lines (relative to the block) inside code or nested HTML, with their token."""
+    lines: dict[int, Token] = {}
+    for token in tokens:
+        if token.type in {"fence", "code_block", "html_block"} and token.map is not None:
+            for number in range(token.map[0], token.map[1]):
+                lines[number - offset] = token
+    return lines
+
+
+def sanitize_lines(
+    lines: list[str], tokens: list[Token], first_line: int, context: LinkContext
+) -> list[str]:
+    """*lines* (a block starting at 0-based *first_line*) made safe and equivalent for MyST."""
+    html, links, images = _collect(tokens)
+    special = _code_lines(tokens, first_line)
+    result: list[str] = list(lines)
+    # runs of ordinary lines are scanned together (code spans and links may wrap)
+    run: list[int] = []
+    for number in [*range(len(lines)), len(lines)]:
+        if number < len(lines) and number not in special:
+            run.append(number)
+            continue
+        if run:
+            text = "\n".join(lines[i] for i in run)
+            scanned = _Scanner(text, html, links, images, context, first_line + run[0] + 1).run()
+            new = scanned.split("\n")
+            if len(new) != len(run):  # a removed multi-line comment: keep line count
+                new = [*new, *[""] * (len(run) - len(new))][: len(run)] if len(new) < len(
+                    run
+                ) else [*new[: len(run) - 1], "\n".join(new[len(run) - 1 :])]
+            for i, value in zip(run, new, strict=True):
+                result[i] = _escape_line(value)
+            run = []
+        if number < len(lines):
+            token = special[number]
+            result[number] = _special_line(lines[number], token, number + first_line, context)
+    return result
+
+
+def _escape_line(line: str) -> str:
+    for pattern, replacement in _LINE_ESCAPES:
+        line = pattern.sub(replacement, line)
+    return line
+
+
+def _special_line(line: str, token: Token, absolute: int, context: LinkContext) -> str:
+    """A line of code (only the opening fence may change) or of nested HTML (escaped)."""
+    if token.type == "html_block":
+        if token.level == 0:
+            return line
+        context.report.note(absolute + 1, "nested raw HTML kept as text")
+        return re.sub(r"<", r"\\<", line, count=1)
+    if token.type == "fence" and token.map is not None and absolute == token.map[0]:
+        match = _FENCE_OPEN.match(line)
+        info = token.info.strip()
+        if match is not None and info:
+            language = info.split()[0]
+            if language.startswith("{") or not highlightable(language, token.content):
+                context.report.note(
+                    absolute + 1, f"code block language {language!r} cannot be highlighted: "
+                    "marked as text"
+                )
+                return f"{match['indent']}{match['fence']}text"
+    return line
+
+
+@functools.cache
+def _lexer_ok(language: str) -> bool:
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    if language in {"default", "none", "text", "python3", "py3", "pycon3"}:
+        return True
+    try:
+        get_lexer_by_name(language)
+    except ClassNotFound:
+        return False
+    return True
+
+
+def highlightable(language: str, code: str) -> bool:
+    """Whether Sphinx highlights *code* as *language* without a warning."""
+    if not _lexer_ok(language):
+        return False
+    if language in {"default", "none", "text"}:
+        return True
+    from pygments.lexers import get_lexer_by_name
+    from pygments.token import Error
+
+    try:
+        lexer = get_lexer_by_name({"python3": "python", "py3": "python", "pycon3": "pycon"}.get(
+            language, language))
+        return not any(kind is Error for kind, _value in lexer.get_tokens(code))
+    except Exception:  # a lexer that fails is one Sphinx would warn about
+        return False
+
+
+class _Scanner:
+    """One pass over inline Markdown, leaving code spans alone."""
+
+    def __init__(
+        self,
+        text: str,
+        html: set[str],
+        links: set[str],
+        images: set[str],
+        context: LinkContext,
+        line: int,
+    ) -> None:
+        self.text = text
+        self.html = sorted(html, key=len, reverse=True)
+        self.links = links
+        self.images = images
+        self.context = context
+        self.line = line
+        self.out: list[str] = []
+
+    def here(self, position: int) -> int:
+        return self.line + self.text.count("\n", 0, position)
+
+    def run(self) -> str:
+        text, position = self.text, 0
+        while position < len(text):
+            ch = text[position]
+            if ch == "\\" and position + 1 < len(text):
+                self.out.append(text[position : position + 2])
+                position += 2
+            elif ch == "`":
+                position = self._code_span(position)
+            elif ch == "<" and (html := self._html_at(position)) is not None:
+                self.out.append(self._html(html, position))
+                position += len(html)
+            elif text.startswith("](", position):
+                position = self._link(position)
+            elif text.startswith("[^", position):
+                self.out.append("\\[^")
+                position += 2
+            elif ch == "{" and _ROLE.match(text, position):
+                self.out.append("\\{")
+                position += 1
+            else:
+                self.out.append(ch)
+                position += 1
+        return "".join(self.out)
+
+    def _code_span(self, position: int) -> int:
+        text = self.text
+        end = position
+        while end < len(text) and text[end] == "`":
+            end += 1
+        fence = text[position:end]
+        search = end
+        while True:
+            found = text.find(fence, search)
+            if found < 0:
+                self.out.append(fence)
+                return end
+            after = found + len(fence)
+            if after < len(text) and text[after] == "`":
+                search = after
+                while search < len(text) and text[search] == "`":
+                    search += 1
+                continue
+            self.out.append(text[position:after])
+            return after
+
+    def _html_at(self, position: int) -> str | None:
+        for html in self.html:
+            if self.text.startswith(html, position):
+                return html
+        return None
+
+    def _html(self, html: str, position: int) -> str:
+        if html.startswith("<!--"):
+            self.context.report.note(self.here(position), f"inline HTML comment removed: {html!r}")
+            return ""
+        if _BR.match(html):
+            return " "
+        self.context.report.note(self.here(position), f"inline HTML kept as text: {html!r}")
+        return "\\" + html
+
+    def _link(self, position: int) -> int:
+        """At ``](``: rewrite the destination that follows, if markdown-it saw a link there."""
+        text = self.text
+        start = position + 2
+        cursor = start
+        while cursor < len(text) and text[cursor] in " \t":
+            cursor += 1
+        if cursor < len(text) and text[cursor] == "\n":
+            cursor += 1
+            while cursor < len(text) and text[cursor] in " \t":
+                cursor += 1
+        dest_start = cursor
+        if cursor < len(text) and text[cursor] == "<":
+            close = text.find(">", cursor)
+            if close < 0 or "\n" in text[cursor:close]:
+                self.out.append("](")
+                return start
+            dest, dest_end = text[cursor + 1 : close], close + 1
+        else:
+            depth = 0
+            while cursor < len(text) and not text[cursor].isspace():
+                if text[cursor] == "\\" and cursor + 1 < len(text):
+                    cursor += 2
+                    continue
+                if text[cursor] == "(":
+                    depth += 1
+                elif text[cursor] == ")":
+                    if depth == 0:
+                        break
+                    depth -= 1
+                cursor += 1
+            dest, dest_end = text[dest_start:cursor], cursor
+        plain = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", dest)
+        normal = markdown_parser().normalizeLink(plain)
+        is_image = normal in self.images and normal not in self.links
+        if normal not in self.links and normal not in self.images:
+            self.out.append("](")
+            return start
+        new = self._destination(plain, is_image, position)
+        if new is None:
+            self.out.append("\\](")
+            return start
+        self.out.append("](" + text[start:dest_start] + new)
+        return dest_end
+
+    def _destination(self, dest: str, is_image: bool, position: int) -> str | None:
+        """The destination to write, or None to turn the link into its text."""
+        context, line = self.context, self.here(position)
+        kind = "image" if is_image else "link"
+        if dest.startswith("#"):
+            anchor = unquote(dest[1:])
+            for candidate in (anchor, anchor.lower()):
+                if candidate in context.slugs:
+                    return "#" + candidate
+            context.report.warn(
+                line, f"link to #{anchor} names no heading of the document: kept as text"
+            )
+            return None
+        scheme = _SCHEME.match(dest)
+        if scheme is not None:
+            if scheme.group(0)[:-1].lower() in SAFE_SCHEMES:
+                return _written(dest)
+            context.report.warn(line, f"{kind} {dest!r} is not http, https or mailto: kept as text")
+            return None
+        if not dest:
+            context.report.warn(line, f"empty {kind} destination: kept as text")
+            return None
+        if context.base_url is not None:
+            return _written(urljoin(context.base_url, dest))
+        if is_image and context.source_dir is not None:
+            path = unquote(urlsplit(dest).path)
+            try:
+                base = context.source_dir.resolve()
+                real = (base / path).resolve()
+                inside = real.is_relative_to(base) and real.is_file() and not dest.startswith("/")
+            except (OSError, RuntimeError, ValueError):
+                inside = False
+            if inside:
+                context.images.append((str(real), real.relative_to(base).as_posix()))
+                return _written(real.relative_to(base).as_posix())
+        context.report.warn(
+            line,
+            f"relative {kind} {dest!r} points into the source repository: kept as text "
+            "(give --base-url to keep it as a link)",
+        )
+        return None
+
+
+def _written(url: str) -> str:
+    if re.search(r"[\s()<>]", url):
+        return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
+    return url
+
+
+def copy_images(images: list[tuple[str, str]], out_dir: Path) -> None:
+    """Copy the local images a page shows next to it, at the same relative path."""
+    for source, relative in images:
+        target = (out_dir / relative).resolve()
+        if not target.is_relative_to(out_dir.resolve()):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)

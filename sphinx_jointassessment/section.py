@@ -1,0 +1,340 @@
+"""``assessment-section``: mark existing content as one section of the outline (SPEC §2.7).
+
+Content is written in place (the directive's body) or taken ``:from:`` a labelled
+section of the existing docs, so nothing has to move. Either way it is recorded in
+the ``ja`` domain under its outline key, and the assembled assessment copies it.
+This module also holds the outline checks: unknown, duplicate, empty and missing
+sections, and template text left in (``placeholder``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.util import logging
+
+from .checks import register_check
+from .config import get_config
+from .directive import AssessmentDirective
+from .domain import AssessmentObject, get_domain
+from .outline import Outline, OutlineError, load_outline
+from .problems import Code, Problem
+
+if TYPE_CHECKING:
+    import re
+
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import OptionSpec
+
+logger = logging.getLogger(__name__)
+
+KIND = "section"
+#: the object kind of the ``joint-assessment``/``self-assessment`` directive
+ASSEMBLY_KIND = "assessment"
+
+# -- the project's outline -----------------------------------------------------------------
+
+_OUTLINES: dict[int, tuple[Any, Outline]] = {}
+
+
+def project_outline(env: BuildEnvironment) -> Outline:
+    """The outline named by ``jointassessment_outline``; the joint one if that fails to load."""
+    config = env.config
+    cached = _OUTLINES.get(id(config))
+    if cached is not None and cached[0] is config:
+        return cached[1]
+    name = get_config(env).outline
+    try:
+        outline = load_outline(name, base_dir=env.srcdir)
+    except OutlineError as exc:
+        logger.warning(
+            "jointassessment_outline: %s; using the joint outline",
+            exc,
+            type="jointassessment",
+            subtype=Code.SCHEMA.value,
+        )
+        outline = load_outline("joint")
+    _OUTLINES.clear()
+    _OUTLINES[id(config)] = (config, outline)
+    return outline
+
+
+# -- model -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectionContribution:
+    """What one ``assessment-section`` block contributes."""
+
+    key: str
+    #: the label of an existing section whose content is used, or None for in-place content
+    from_label: str | None
+    #: whether the in-place body had any content
+    has_content: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"key": self.key, "from": self.from_label}
+
+
+# -- placeholders (template text left in) --------------------------------------------------------
+
+_NOT_PROSE = (nodes.literal_block, nodes.literal, nodes.comment, nodes.raw, nodes.system_message)
+
+
+def _prose_text_nodes(root: nodes.Node) -> Iterator[nodes.Text]:
+    """Text a reader sees as prose: code, comments and raw markup are not template text."""
+    for node in root.findall(nodes.Text):
+        parent = node.parent
+        skip = False
+        while parent is not None:
+            if isinstance(parent, _NOT_PROSE):
+                skip = True
+                break
+            parent = parent.parent
+        if not skip:
+            yield node
+
+
+def _node_line(node: nodes.Node) -> tuple[str | None, int | None]:
+    current: nodes.Node | None = node
+    while current is not None:
+        if getattr(current, "line", None):
+            return current.source, current.line
+        current = current.parent
+    return None, None
+
+
+def find_placeholders(
+    root: nodes.Node, patterns: Iterable[re.Pattern[str]]
+) -> list[tuple[str, str | None, int | None]]:
+    """Template text in *root*: (matched text, source file, line), first match per block."""
+    patterns = tuple(patterns)
+    found = []
+    seen_blocks: set[int] = set()
+    for text in _prose_text_nodes(root):
+        value = text.astext()
+        for pattern in patterns:
+            match = pattern.search(value)
+            if match is None:
+                continue
+            block = text.parent
+            key = id(block)
+            if key in seen_blocks:
+                break
+            seen_blocks.add(key)
+            source, line = _node_line(text)
+            found.append((match.group(0), source, line))
+            break
+    return found
+
+
+# -- directive -------------------------------------------------------------------------------------
+
+
+class AssessmentSectionDirective(AssessmentDirective):
+    """``.. assessment-section:: KEY`` with a body, or ``:from: LABEL``."""
+
+    required_arguments = 1
+    has_content = True
+    option_spec: ClassVar[OptionSpec] = {
+        "from": directives.unchanged_required,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        key = self.arguments[0].strip()
+        outline = project_outline(self.env)
+        section = outline.get(key)
+        if section is None:
+            near = [k for k in sorted(outline.keys()) if k.split(".")[0] == key.split(".")[0]]
+            hint = f" (did you mean {', '.join(near[:4])}?)" if near else ""
+            self.report(
+                Code.UNKNOWN_SECTION, f"{key!r} is not a section of the {outline.name} outline{hint}"
+            )
+        elif not section.contributable:
+            self.report(Code.UNKNOWN_SECTION, f"{key!r} is generated and takes no content")
+        from_label = (self.options.get("from") or "").strip().lower() or None
+        has_content = any(line.strip() for line in self.content)
+        if from_label and has_content:
+            self.report(Code.SCHEMA, "give either content or :from:, not both")
+        elif not from_label and not has_content:
+            self.report(Code.EMPTY_SECTION, f"section {key!r} has no content")
+        title = section.title if section is not None else key
+        anchor = self.make_anchor(KIND, key)
+        container = self.target_section(anchor, ["ja-section", *self.options.get("class", [])])
+        container["ja-key"] = key
+        if from_label:
+            container += self._from_note(title, from_label)
+        elif has_content:
+            container += self.parse_content_to_nodes(allow_section_headings=True)
+            for text, _source, line in find_placeholders(
+                container, get_config(self.env).placeholder_patterns
+            ):
+                self.report(
+                    Code.PLACEHOLDER, f"template text {text!r} left in section {key!r}", line=line
+                )
+        body = None if from_label else container.deepcopy()
+        if section is not None and section.contributable:
+            self.record(KIND, key, title, SectionContribution(key, from_label, has_content), anchor, body)
+        return [container]
+
+    def _from_note(self, title: str, label: str) -> nodes.paragraph:
+        para = nodes.paragraph(classes=["ja-section-from"])
+        para += nodes.Text(f"The assessment's section “{title}” is ")
+        ref = addnodes.pending_xref(
+            "",
+            nodes.inline(label, label),
+            refdomain="std",
+            reftype="ref",
+            reftarget=label,
+            refexplicit=False,
+            refwarn=False,
+            refdoc=self.docname,
+        )
+        self.set_source_info(ref)
+        para += ref
+        para += nodes.Text(".")
+        return para
+
+
+# -- content for the assembled assessment --------------------------------------------------------
+
+
+def labelled_section(env: BuildEnvironment, label: str) -> tuple[str, nodes.Element] | None:
+    """The docname and element a ``std`` label points at, or None."""
+    labels = env.domains["std"].labels  # type: ignore[attr-defined]
+    target = labels.get(label)
+    if target is None:
+        return None
+    docname, labelid = target[0], target[1]
+    if not docname or docname not in env.all_docs:
+        return None
+    doctree = env.get_doctree(docname)
+    for element in doctree.findall(nodes.Element):
+        if labelid in element["ids"]:
+            return docname, element
+    return None
+
+
+def contribution_content(env: BuildEnvironment, obj: AssessmentObject) -> list[nodes.Node] | None:
+    """Copies of what *obj* contributes: its body, or the labelled section without its title."""
+    model: SectionContribution = obj.model
+    if model.from_label is None:
+        return [child.deepcopy() for child in obj.body.children] if obj.body is not None else []
+    found = labelled_section(env, model.from_label)
+    if found is None:
+        return None
+    _docname, element = found
+    return [child.deepcopy() for child in element.children if not isinstance(child, nodes.title)]
+
+
+def _from_sources(env: BuildEnvironment) -> set[str]:
+    labels = env.domains["std"].labels  # type: ignore[attr-defined]
+    sources = set()
+    for obj in get_domain(env).objects(KIND):
+        label = obj.model.from_label
+        if label and label in labels:
+            sources.add(labels[label][0])
+    return sources
+
+
+def _rewrite_when_sources_change(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """A page read again may be the ``:from:`` source of the assembled assessment."""
+    domain = get_domain(env)
+    if domain.data["reread"] & _from_sources(env):
+        return domain.summary_docs()
+    return []
+
+
+# -- whole-project checks -------------------------------------------------------------------------
+
+
+def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
+    domain = get_domain(env)
+    outline = project_outline(env)
+    config = get_config(env)
+    for objs in domain.duplicates(KIND):
+        first = objs[0]
+        for other in objs[1:]:
+            yield Problem(
+                Code.DUPLICATE_SECTION,
+                f"section {other.id!r} is contributed twice (first in {first.docname}:{first.lineno})",
+                other.docname,
+                other.lineno,
+            )
+    for obj in domain.objects(KIND):
+        label = obj.model.from_label
+        if label is None:
+            continue
+        found = labelled_section(env, label)
+        if found is None:
+            yield Problem(
+                Code.UNKNOWN_REFERENCE,
+                f"assessment-section {obj.id!r}: no section labelled {label!r}",
+                obj.docname,
+                obj.lineno,
+            )
+            continue
+        docname, element = found
+        content = [c for c in element.children if not isinstance(c, nodes.title)]
+        if not any(c.astext().strip() for c in content):
+            yield Problem(
+                Code.EMPTY_SECTION,
+                f"section {obj.id!r}: the section labelled {label!r} has no content",
+                obj.docname,
+                obj.lineno,
+            )
+        for text, _source, line in find_placeholders(element, config.placeholder_patterns):
+            yield Problem(
+                Code.PLACEHOLDER,
+                f"template text {text!r} left in section {obj.id!r} (from {label!r})",
+                docname,
+                line,
+            )
+    if not wants_assembly(env):
+        return
+    where = domain.objects(ASSEMBLY_KIND)
+    docname, lineno = (where[0].docname, where[0].lineno) if where else (env.config.root_doc, None)
+    for section in outline.sections:
+        if section.required and not section_is_filled(env, outline, section.key):
+            yield Problem(
+                Code.MISSING_SECTION,
+                f"required section {section.key!r} ({section.title}) is not written: "
+                f"{section.guidance}",
+                docname,
+                lineno,
+            )
+
+
+#: generated parts that fill a required section by themselves, and the object kind they list
+FILLED_BY_OBJECTS = {"threat-matrices": "matrix", "attack-risks": "risk", "metadata": "metadata"}
+
+
+def section_is_filled(env: BuildEnvironment, outline: Outline, key: str) -> bool:
+    domain = get_domain(env)
+    if domain.get(KIND, key) is not None:
+        return True
+    section = outline.get(key)
+    if section is None:
+        return False
+    kind = FILLED_BY_OBJECTS.get(section.generated or "")
+    return kind is not None and bool(domain.objects(kind))
+
+
+def wants_assembly(env: BuildEnvironment) -> bool:
+    """Missing sections matter once the project assembles an assessment (page or builder)."""
+    domain = get_domain(env)
+    return bool(domain.objects(ASSEMBLY_KIND)) or getattr(domain, "assembling", False)
+
+
+def setup_section(app: Sphinx) -> None:
+    app.add_directive("assessment-section", AssessmentSectionDirective)
+    app.add_directive_to_domain("ja", "assessment-section", AssessmentSectionDirective)
+    app.connect("env-get-updated", _rewrite_when_sources_change)
+    register_check(check_sections)
