@@ -9,10 +9,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .assembly import setup_assembly
+from .attack_risk import setup_attack_risk
+from .bodies import setup_bodies
 from .builder import setup_builder
 from .checks import setup_checks
+from .closed_issue import setup_closed_issue
 from .config import get_config, setup_config
 from .domain import setup_domain
+from .finding import setup_finding
+from .hands_on import setup_hands_on
+from .metadata import setup_metadata
 from .placeholders import setup_placeholders
 from .section import setup_section
 from .threat_matrix import setup_threat_matrix
@@ -51,6 +57,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_placeholders(app)
     setup_checks(app)
     setup_threat_matrix(app)
+    setup_bodies(app)
+    setup_attack_risk(app)
+    setup_finding(app)
+    setup_metadata(app)
+    setup_hands_on(app)
+    setup_closed_issue(app)
     setup_section(app)
     setup_assembly(app)
     setup_builder(app)

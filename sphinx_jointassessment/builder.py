@@ -26,6 +26,7 @@ from .assembly import assemble
 from .checks import project_problems
 from .config import get_config
 from .domain import document_order, get_domain
+from .markdown_assessment import AssessmentMarkdown
 from .placeholders import ResolveContext, fill
 from .section import KIND as SECTION_KIND, project_outline, section_is_filled
 
@@ -54,7 +55,7 @@ class JointAssessmentBuilder(Builder):
     format = "markdown"
     epilog = "The assembled assessment is in %(outdir)s."
     allow_parallel = True
-    default_translator_class = None  # type: ignore[assignment]
+    default_translator_class = AssessmentMarkdown
 
     def init(self) -> None:
         get_domain(self.env).assembling = True  # type: ignore[attr-defined]
@@ -75,12 +76,10 @@ class JointAssessmentBuilder(Builder):
         pass
 
     def finish(self) -> None:
-        from .markdown_assessment import AssessmentMarkdown
-
         outline = project_outline(self.env)
         document = assembled_document(self.env)
         root = next(iter(document.findall(nodes.section)))
-        markdown = AssessmentMarkdown.render(root)
+        markdown = AssessmentMarkdown.document_markdown(root)
         data = assessment_json(self.env, root, self.env.config.root_doc)
         self.outdir.mkdir(parents=True, exist_ok=True)
         md_path = self.outdir / f"{outline.output}.md"
@@ -125,8 +124,6 @@ def _own_content(section: nodes.section) -> nodes.Element:
 
 
 def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) -> dict[str, Any]:
-    from .markdown_assessment import AssessmentMarkdown
-
     domain = get_domain(env)
     outline = project_outline(env)
     config = get_config(env)
@@ -135,9 +132,11 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
     for section in outline.sections:
         obj = domain.get(SECTION_KIND, section.key)
         node = nodes_by_key.get(section.key)
-        markdown = AssessmentMarkdown.render_fragment(_own_content(node), section.level + 1) if (
-            node is not None
-        ) else ""
+        markdown = (
+            AssessmentMarkdown.fragment_markdown(_own_content(node), section.level + 1)
+            if node is not None
+            else ""
+        )
         if obj is not None:
             status = "written"
         elif section_is_filled(env, outline, section.key) or section.generated or section.text:

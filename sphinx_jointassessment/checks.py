@@ -32,6 +32,7 @@ KIND_NAMES = {
     "metadata": "assessment-metadata",
     "hands-on": "hands-on-assessment",
     "section": "assessment section",
+    "cell": "threat-matrix cell",
 }
 
 
@@ -43,18 +44,18 @@ def register_check(check: Check) -> None:
 
 def project_problems(env: BuildEnvironment) -> list[Problem]:
     """Every whole-project problem, in a stable order."""
-    found = [problem for check in _CHECKS for problem in check(env)]
-    return sorted(
-        set(found),
-        key=lambda p: (p.docname or "", p.path or "", p.lineno or 0, p.code.value, p.message),
-    )
+    found = dict.fromkeys(problem for check in _CHECKS for problem in check(env))
+    # stable: problems at one place keep the order their check gives (outline order...)
+    return sorted(found, key=lambda p: (p.docname or "", p.path or "", p.lineno or 0))
 
 
 def check_duplicate_ids(env: BuildEnvironment) -> Iterable[Problem]:
     domain = get_domain(env)
     for kind in sorted({obj.kind for objs in domain.data["objects"].values() for obj in objs}):
-        if kind == "section":
-            continue  # duplicate-section, reported by the outline checks
+        if kind in ("section", "cell"):
+            # duplicate-section is reported by the outline checks; a cell given twice is
+            # matrix-duplicate-cell, and cells of a matrix id used twice come with it
+            continue
         for objs in domain.duplicates(kind):
             first = objs[0]
             for other in objs[1:]:

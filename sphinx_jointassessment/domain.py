@@ -130,7 +130,8 @@ class JointAssessmentDomain(Domain):
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         self.data["reread"].add(docname)
         for node in document.findall(addnodes.pending_xref):
-            if node.get("refdomain") == self.name:
+            # links made by a block's own options are checked by that feature, at the option
+            if node.get("refdomain") == self.name and not node.get("ja_generated"):
                 self.add_reference(
                     RoleReference(node["reftype"], node["reftarget"], docname, node.line)
                 )
@@ -220,7 +221,7 @@ class JointAssessmentDomain(Domain):
 
 def link_text(obj: AssessmentObject) -> str:
     """What a role without explicit text shows: titles, or ids where ids are what people cite."""
-    if obj.kind in ("matrix", "section"):
+    if obj.kind in ("matrix", "section", "cell"):
         return obj.title
     if obj.kind == "finding":
         return f"Finding {obj.id}"
@@ -264,7 +265,17 @@ def _start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> N
     get_domain(env).data["reread"] = set()
 
 
+def _missing_reference(app: Sphinx, domain: Domain | None, node: pending_xref) -> bool | None:
+    """Unknown ``ja`` targets are reported once, as ``unknown-reference`` at their line.
+
+    Without this, ``-n`` would add Sphinx's generic "reference target not found"
+    for the same target.
+    """
+    return True if node.get("refdomain") == JointAssessmentDomain.name else None
+
+
 def setup_domain(app: Sphinx) -> None:
     app.add_domain(JointAssessmentDomain)
+    app.connect("warn-missing-reference", _missing_reference)
     app.connect("env-before-read-docs", _start_reading)
     app.connect("env-get-updated", _rewrite_summary_pages)

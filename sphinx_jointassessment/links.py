@@ -1,35 +1,102 @@
-"""Only web links: the one place where text from a block may become a link.
+"""Links made from block text: the one place that decides what may become a link.
 
-A page may come from an untrusted pull request, so ``javascript:``, ``data:``,
-``vbscript:`` and every other scheme are shown as text, never linked.
+Block text is untrusted (a page may come from a pull request), and an assessment
+is published on the project's web site. So a URL given in an option (``:issue:``,
+``:url:``, ``:software:``, ``:sbom:``, a security link) becomes a link only when it
+is an ``http``, ``https`` or ``mailto`` URL; anything else (``javascript:``,
+``data:``, ``file:``...) is shown as plain text and reported as ``bad-url``. Every
+feature builds its links through :func:`safe_link`, so that rule lives here only.
+
+Links to assessment objects (a risk's threat-matrix cells, a finding's risks) are
+``pending_xref`` nodes of the ``ja`` domain made by :func:`ja_xref`, resolved by
+Sphinx like roles, so they work across pages and builders.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from docutils import nodes
+from sphinx import addnodes
 
-#: schemes that may be linked (SPEC §8)
-WEB_SCHEMES = ("http", "https", "mailto")
+#: the only URL schemes that ever become links
+WEB_SCHEMES = frozenset({"http", "https", "mailto"})
 
-_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+#: browsers drop tabs and newlines anywhere in a URL and leading controls and spaces,
+#: so ``java\nscript:`` is ``javascript:``; compare schemes after doing the same
+_BROWSER_IGNORED = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
-def is_web_url(url: str) -> bool:
-    """True for http, https and mailto URLs, whatever whitespace or case hides the scheme."""
-    cleaned = _CONTROL.sub("", url).lower()
-    scheme, colon, rest = cleaned.partition(":")
-    if not colon or not rest:
-        return False
-    if scheme in ("http", "https"):
-        return rest.startswith("//") and len(rest) > 2
-    return scheme == "mailto"
+def url_problem(url: str) -> str | None:
+    """Why *url* may not become a link, or ``None`` when it is a web URL."""
+    text = url.strip()
+    if not text:
+        return "the URL is empty"
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        return f"{text!r} contains spaces or control characters"
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+    except ValueError:
+        return f"{text!r} is not a valid URL"
+    scheme = parts.scheme.lower()
+    if scheme not in WEB_SCHEMES:
+        return f"{text!r} is not an http, https or mailto URL"
+    if scheme in ("http", "https") and not host:
+        return f"{text!r} has no host"
+    if scheme == "mailto" and not parts.path:
+        return f"{text!r} has no address"
+    return None
+
+
+def looks_like_url(text: str) -> bool:
+    """Whether *text* names a scheme (``https:``, ``javascript:``) rather than a path.
+
+    One-letter schemes are taken as Windows drive letters, that is as paths.
+    """
+    match = _SCHEME.match(text.strip())
+    return match is not None and len(match.group(1)) > 1
+
+
+def uri_scheme(uri: str) -> str | None:
+    """The scheme a browser would see in *uri* (lower case), or ``None`` when relative."""
+    normalized = _BROWSER_IGNORED.sub("", uri).lstrip("".join(map(chr, range(33))))
+    match = _SCHEME.match(normalized)
+    return match.group(1).lower() if match else None
 
 
 def safe_link(url: str, text: str | None = None) -> nodes.Node:
-    """A reference for a web URL; plain text (the URL shown, not linked) for anything else."""
-    shown = text if text else url
-    if is_web_url(url):
-        return nodes.reference(shown, shown, refuri=url.strip())
-    return nodes.Text(shown)
+    """A link to *url* showing *text* (the URL itself by default), if *url* is a web URL.
+
+    Any other value is shown as plain text, never as a link. docutils escapes the
+    text and the URL when a builder writes them.
+    """
+    shown = url.strip() if text is None else text
+    if url_problem(url) is None:
+        return nodes.reference(shown, shown, refuri=url.strip(), classes=["ja-link"])
+    return nodes.inline(shown, shown, classes=["ja-unlinked"])
+
+
+def ja_xref(
+    kind: str, target: str, content: nodes.Node, docname: str, *, explicit: bool = True
+) -> addnodes.pending_xref:
+    """A link to the ``ja`` object *kind*/*target*, resolved like a role when pages are written.
+
+    Unlike a role written by the user, it is marked ``ja_generated``: the feature
+    that made it reports an unknown target itself, at its option, so the domain
+    does not report it a second time as a role. An unknown target shows *content*.
+    With ``explicit=False`` the domain replaces *content* by the object's own text.
+    """
+    return addnodes.pending_xref(
+        "",
+        content,
+        refdomain="ja",
+        reftype=kind,
+        reftarget=target,
+        refdoc=docname,
+        refexplicit=explicit,
+        refwarn=False,
+        ja_generated=True,
+    )

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from sphinx.util.typing import OptionSpec
 
 KIND = "matrix"
+#: each cell of a matrix, recorded so attack risks can link to it (not in objects.inv)
+CELL_KIND = "cell"
 
 # -- model ---------------------------------------------------------------------------------
 
@@ -359,9 +361,30 @@ class ThreatMatrixDirective(AssessmentDirective):
             return self.error_node()
         anchor = self.make_anchor(KIND, matrix_id)
         self.record(KIND, matrix_id, title, matrix, anchor)
+        self.record_cells(matrix)
         container = self.target_section(anchor, ["ja-threat-matrix-block"])
         container += render_matrix(matrix, self.options.get("class", []))
         return [container]
+
+
+    def record_cells(self, matrix: ThreatMatrix) -> None:
+        """Each cell is an object of its own, so attack risks can link to it by ``:cells:``.
+
+        Its anchor is the table cell's id. The page is noted as a summary page: each
+        cell lists the risks that point at it (``cell-risks``), from any page.
+        """
+        for victim in matrix.components:
+            for attacker in matrix.components:
+                cell = matrix.cell(victim, attacker)
+                if cell is not None:
+                    self.record(
+                        CELL_KIND,
+                        cell_key(matrix.id, victim, attacker),
+                        f"{matrix.title}: victim {victim}, attacker {attacker}",
+                        cell,
+                        cell_anchor(matrix.id, victim, attacker),
+                    )
+        self.domain.note_summary(self.docname, "cell-risks")
 
 
 def setup_threat_matrix(app: Sphinx) -> None:

@@ -60,3 +60,12 @@ def expected_markers(srcdir: Path) -> set[tuple[str, int, str]]:
             if match := _NEXT_LINE.match(text):
                 expected.add((path.name, number + 1, match["code"]))
     return expected
+
+
+def inventory_names(path: Path, objtype: str) -> set[str]:
+    """Names of one object type in an ``objects.inv`` (Sphinx 8.2 dict or Sphinx 9 object)."""
+    from sphinx.util.inventory import InventoryFile
+
+    inventory = InventoryFile.loads(path.read_bytes(), uri="")
+    data = inventory.data if hasattr(inventory, "data") else inventory
+    return set(data.get(objtype, {}))

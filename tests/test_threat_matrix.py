@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from docutils import nodes
 
-from .conftest import expected_markers, parse_warnings
+from .conftest import expected_markers, inventory_names, parse_warnings
 
 
 def _matrix_block(app, docname: str, anchor: str) -> nodes.Element:
@@ -95,15 +95,9 @@ def test_rst_and_myst_give_the_same_doctree(app):
 
 @pytest.mark.sphinx("html", testroot="matrix")
 def test_matrices_are_in_objects_inv(app):
-    from sphinx.util.inventory import InventoryFile
-
     app.build()
-    inv = InventoryFile.loads((app.outdir / "objects.inv").read_bytes(), uri="")
-    data = inv.data if hasattr(inv, "data") else inv
-    entries = data["ja:matrix"] if isinstance(data, dict) else None
-    if entries is None:  # Sphinx 9 Inventory object
-        entries = {item.name: item for item in inv if item.domain_and_type == "ja:matrix"}
-    assert {"identity-theft", "from-file", "identity-theft-myst"} <= set(entries)
+    names = inventory_names(app.outdir / "objects.inv", "ja:matrix")
+    assert {"identity-theft", "from-file", "identity-theft-myst"} <= names
 
 
 @pytest.mark.sphinx("html", testroot="matrix-bad")

@@ -92,7 +92,7 @@ class Finding:
     line: int
 
 
-Directive = Matrix | Finding
+Directive = Matrix | Finding | Metadata
 
 
 @dataclass(slots=True)
@@ -105,6 +105,10 @@ class Section:
     #: level of the heading on the generated page (consecutive, page title is 1)
     level: int
     line: int
+    #: level of the heading in the source (99 for a bold line or list item), for matching
+    source_level: int = 99
+    #: the heading's anchor on the page
+    slug: str = ""
     items: list[Item] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
 

@@ -79,7 +79,7 @@ def _code_lines(tokens: list[Token], offset: int) -> dict[int, Token]:
     """Lines (relative to the block) inside code or nested HTML, with their token."""
     lines: dict[int, Token] = {}
     for token in tokens:
-        if token.type in {"fence", "code_block", "html_block"} and token.map is not None:
+        if token.type in {"fence", "code_block", "html_block", "hr"} and token.map is not None:
             for number in range(token.map[0], token.map[1]):
                 lines[number - offset] = token
     return lines
@@ -102,10 +102,8 @@ def sanitize_lines(
             text = "\n".join(lines[i] for i in run)
             scanned = _Scanner(text, html, links, images, context, first_line + run[0] + 1).run()
             new = scanned.split("\n")
-            if len(new) != len(run):  # a removed multi-line comment: keep line count
-                new = [*new, *[""] * (len(run) - len(new))][: len(run)] if len(new) < len(
-                    run
-                ) else [*new[: len(run) - 1], "\n".join(new[len(run) - 1 :])]
+            # a removed multi-line comment shortens the run: keep the line count
+            new += [""] * (len(run) - len(new))
             for i, value in zip(run, new, strict=True):
                 result[i] = _escape_line(value)
             run = []
@@ -123,6 +121,9 @@ def _escape_line(line: str) -> str:
 
 def _special_line(line: str, token: Token, absolute: int, context: LinkContext) -> str:
     """A line of code (only the opening fence may change) or of nested HTML (escaped)."""
+    if token.type == "hr":
+        context.report.note(absolute + 1, "horizontal rule dropped (it holds no text)")
+        return ""
     if token.type == "html_block":
         if token.level == 0:
             return line

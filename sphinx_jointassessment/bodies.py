@@ -1,0 +1,153 @@
+"""Markup bodies of object blocks (finding notes, risk effects, issue summaries, results).
+
+A body is shown twice: in place, and copied into tables and the assembled
+assessment on other pages. So each directive parses its body into a container
+(:func:`parse_body`) that it shows in place and records as the object's ``body``.
+When the page has been read (``doctree-read``, after every read transform, so
+substitutions and smart quotes are done), :func:`_on_doctree_read`
+
+* makes the markup safe: a link whose URL is not a web URL (``javascript:``...)
+  keeps its text but stops being a link (``bad-url``), and raw output (raw HTML,
+  which MyST makes of inline ``<tags>``) is shown as text instead (``schema``);
+* replaces each recorded body by a copy detached from the page's document, so the
+  environment pickles only the body and not the whole page with it.
+
+Tables then insert :func:`copy_body` of the recorded body.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util import docname_join
+
+from .domain import get_domain
+from .links import WEB_SCHEMES, uri_scheme
+from .problems import Code, Problem, emit
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import SphinxDirective
+
+#: class of every body container; the read handler looks for it
+BODY_CLASS = "ja-body"
+
+
+def parse_body(directive: SphinxDirective, classes: Iterable[str] = ()) -> nodes.container:
+    """The directive's content parsed as normal markup (rST or MyST), in a container."""
+    container = nodes.container(classes=[BODY_CLASS, *classes])
+    directive.set_source_info(container)
+    if directive.content:
+        container.extend(directive.parse_content_to_nodes())
+    return container
+
+
+def has_content(body: nodes.Element | None) -> bool:
+    return body is not None and bool(body.children)
+
+
+def copy_body(body: nodes.Element | None, docname: str) -> nodes.container | None:
+    """A copy of a recorded body to show on page *docname*.
+
+    Ids are dropped (the original keeps them), and cross-references are resolved
+    from *docname*, as ``sphinx.ext.todo`` does; a relative ``:doc:`` target is
+    first made absolute from the page it was written on.
+    """
+    if body is None or not body.children:
+        return None
+    copy = body.deepcopy()
+    for element in copy.findall(nodes.Element):
+        element["ids"] = []
+        element["names"] = []
+    for ref in copy.findall(addnodes.pending_xref):
+        original = ref.get("refdoc")
+        if original and original != docname:
+            if ref.get("refdomain") == "std" and ref.get("reftype") == "doc":
+                target = ref["reftarget"]
+                if not target.startswith("/"):
+                    ref["reftarget"] = "/" + docname_join(original, target)
+            ref["refdoc"] = docname
+    return copy  # type: ignore[no-any-return]
+
+
+def _line(node: nodes.Node) -> int | None:
+    while node is not None:
+        if getattr(node, "line", None):
+            return node.line  # type: ignore[no-any-return]
+        node = node.parent
+    return None
+
+
+def sanitize(body: nodes.Element) -> list[tuple[Code, str, int | None]]:
+    """Unlink non-web URLs and show raw output as text; the problems, with their lines."""
+    problems: list[tuple[Code, str, int | None]] = []
+    for ref in list(body.findall(nodes.reference)):
+        uri = ref.get("refuri")
+        if not uri:
+            continue
+        scheme = uri_scheme(uri)
+        if scheme is not None and scheme not in WEB_SCHEMES:
+            problems.append(
+                (
+                    Code.BAD_URL,
+                    f"link to {uri!r}: not an http, https or mailto URL; shown as text",
+                    _line(ref),
+                )
+            )
+            plain = nodes.inline("", "", *[child.deepcopy() for child in ref.children])
+            plain["classes"].append("ja-unlinked")
+            ref.replace_self(plain)
+    for raw in list(body.findall(nodes.raw)):
+        line = _line(raw)
+        text = raw.astext()
+        problems.append(
+            (
+                Code.SCHEMA,
+                f"raw {raw.get('format', '')} output is not allowed in an assessment block; "
+                "shown as text",
+                line,
+            )
+        )
+        if isinstance(raw.parent, nodes.TextElement):
+            raw.replace_self(nodes.literal(text, text))
+        else:
+            raw.replace_self(nodes.literal_block(text, text))
+    return problems
+
+
+def detached(body: nodes.Element) -> nodes.Element:
+    """A deep copy of *body* that refers to no document (safe and small to pickle)."""
+    copy = body.deepcopy()
+    copy.parent = None
+    for node in copy.findall():
+        node.document = None
+    return copy  # type: ignore[no-any-return]
+
+
+def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    docname = env.current_document.docname
+    domain = get_domain(env)
+    recorded = [obj for obj in domain.data["objects"].get(docname, []) if obj.body is not None]
+    bodies = {
+        id(body): body
+        for body in doctree.findall(nodes.container)
+        if BODY_CLASS in body["classes"]
+    }
+    for obj in recorded:
+        bodies.setdefault(id(obj.body), obj.body)
+    for body in bodies.values():
+        for code, message, line in sanitize(body):
+            problem = Problem(code, message, docname, line or body.line)
+            domain.add_problem(problem)
+            emit(env, problem)
+    for obj in recorded:
+        obj.body = detached(obj.body)
+
+
+def setup_bodies(app: Sphinx) -> None:
+    app.connect("doctree-read", _on_doctree_read)

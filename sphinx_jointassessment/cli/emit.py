@@ -1,0 +1,246 @@
+"""Write an :class:`ImportedAssessment` as a Sphinx docs folder in MyST Markdown.
+
+Layout: ``conf.py``; ``index.md`` with the document's title, whatever came
+before the first outline section (authors, dates), the toctree and the
+``joint-assessment`` (or ``self-assessment``) directive; ``assessment.md`` with
+one heading and one ``assessment-section`` per outline section, followed by the
+section's ``assessment-metadata``, ``threat-matrix`` and ``finding`` blocks.
+One page keeps every in-document ``#anchor`` link of the source working.
+
+Directive bodies follow SPEC §2: YAML is written by ``yaml.safe_dump`` (so any
+cell text reads back the same) and never starts with ``---`` or ``:``, which MyST
+would read as options.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from .htmltable import escape_markdown
+from .importer import page_title
+from .model import (
+    CellTable,
+    CodeBlock,
+    Comment,
+    Finding,
+    ImportedAssessment,
+    Markdown,
+    Matrix,
+    Metadata,
+    Section,
+    SubHeading,
+)
+
+if TYPE_CHECKING:
+    from .model import Item
+
+ASSESSMENT_DOC = "assessment"
+
+
+def dump_yaml(data: Any) -> list[str]:
+    """YAML lines for a directive body: safe, one value per line, never ``---`` or ``:`` first."""
+    text = yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, width=2**31 - 1, default_flow_style=False
+    )
+    lines = text.rstrip("\n").split("\n")
+    if lines and (lines[0].startswith(("---", ":")) or not lines[0].strip()):
+        lines.insert(0, "# YAML")
+    return lines
+
+
+def conf_py(*, project: str, outline: str, myst: bool, title: str | None = None) -> str:
+    """A ``conf.py`` that builds at once with the ``jointassessment`` builder."""
+    extensions = ["myst_parser", "sphinx_jointassessment"] if myst else ["sphinx_jointassessment"]
+    lines = [
+        '"""Sphinx configuration of a CNCF security assessment (sphinx-jointassessment)."""',
+        "",
+        f"project = {project!r}",
+        f"extensions = {extensions!r}",
+        "",
+        "# the project's name in the assembled assessment, and the CNCF outline it follows",
+        f"jointassessment_project = {project!r}",
+        f"jointassessment_outline = {outline!r}",
+        "",
+        'exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]',
+    ]
+    if title:
+        lines.insert(3, f"html_title = {title!r}")
+    if myst:
+        lines += [
+            "",
+            "# every heading gets its GitHub-style anchor, so [text](#anchor) links keep working",
+            "myst_heading_anchors = 6",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+# -- MyST syntax ---------------------------------------------------------------------------------
+
+_OPTION_PLAIN = re.compile(r"^[A-Za-z0-9][^\n#'\"]*$")
+
+
+def myst_option(value: str) -> str:
+    """An option value MyST's option parser reads back as exactly *value*."""
+    value = " ".join(value.split())
+    if _OPTION_PLAIN.match(value) and ": " not in value and not value.endswith(":"):
+        return value
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _fence_for(lines: list[str], char: str = "`") -> str:
+    longest = 2
+    for line in lines:
+        for run in re.findall(re.escape(char) + "+", line):
+            longest = max(longest, len(run))
+    return char * (longest + 1)
+
+
+def guard_markdown(lines: list[str]) -> list[str]:
+    """A Markdown body whose first line MyST would read as options, made plain text."""
+    lines = list(lines)
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        stripped = line.lstrip()
+        if re.fullmatch(r"-{3,}\s*", stripped):
+            lines[index] = line[: len(line) - len(stripped)] + "***"
+        elif stripped.startswith((":", "---")):
+            lines[index] = line[: len(line) - len(stripped)] + "\\" + stripped
+        break
+    return lines
+
+
+def myst_directive(
+    name: str, argument: str = "", options: dict[str, str] | None = None, body: list[str] = ()
+) -> list[str]:
+    """A fenced MyST directive; the fence is longer than any backtick run in the body."""
+    argument = " ".join(argument.split())
+    char = "~" if "`" in argument else "`"
+    fence = _fence_for(list(body), char)
+    lines = [f"{fence}{{{name}}} {argument}".rstrip()]
+    for key, value in (options or {}).items():
+        lines.append(f":{key}: {myst_option(value)}")
+    if body:
+        if options:
+            lines.append("")
+        lines.extend(body)
+    lines.append(fence)
+    return lines
+
+
+def heading_levels(items: list[Item], parent: int) -> dict[int, int]:
+    """Levels for the headings kept inside a section: below *parent*, never skipping one.
+
+    Sphinx reads them as real subsections, and both MyST and docutils refuse a
+    heading that jumps levels or climbs above the section that contains it.
+    """
+    levels: dict[int, int] = {}
+    previous = parent
+    for item in items:
+        if isinstance(item, SubHeading):
+            level = max(parent + 1, min(item.level, previous + 1, 6))
+            levels[id(item)] = level
+            previous = level
+    return levels
+
+
+def myst_item(item: Item, level: int = 0) -> list[str]:
+    if isinstance(item, Markdown):
+        return list(item.lines)
+    if isinstance(item, SubHeading):
+        return ["#" * max(1, min(level or item.level, 6)) + " " + item.text]
+    if isinstance(item, CodeBlock):
+        fence = _fence_for(item.lines)
+        return [f"{fence}{item.language}", *item.lines, fence]
+    if isinstance(item, Comment):
+        return [f"% {line}".rstrip() for line in item.lines]
+    return myst_list_table(item)
+
+
+def myst_list_table(table: CellTable) -> list[str]:
+    width = max(len(row) for row in table.rows)
+    lines: list[str] = []
+    for row in table.rows:
+        cells = [cell.paragraphs for cell in row] + [[] for _ in range(width - len(row))]
+        for index, paragraphs in enumerate(cells):
+            prefix = "* - " if index == 0 else "  - "
+            if not paragraphs:
+                lines.append(prefix.rstrip())
+                continue
+            lines.append(prefix + paragraphs[0])
+            for paragraph in paragraphs[1:]:
+                lines += ["", "    " + paragraph]
+    options = {"header-rows": str(table.header_rows)} if table.header_rows else {}
+    return myst_directive("list-table", "", options, ["", *lines] if not options else lines)
+
+
+def myst_body(items: list[Item], parent: int) -> list[str]:
+    levels = heading_levels(items, parent)
+    lines: list[str] = []
+    for item in items:
+        if lines:
+            lines.append("")
+        lines.extend(myst_item(item, levels.get(id(item), 0)))
+    return lines
+
+
+def myst_metadata(metadata: Metadata) -> list[str]:
+    body = dump_yaml(metadata.links) if metadata.links else []
+    return myst_directive("assessment-metadata", "", metadata.options, body)
+
+
+def myst_matrix(matrix: Matrix) -> list[str]:
+    options = {"name": matrix.name} if matrix.name else {}
+    return myst_directive("threat-matrix", matrix.title, options, dump_yaml(matrix.data.as_yaml()))
+
+
+def myst_finding(finding: Finding) -> list[str]:
+    options = {"id": finding.id}
+    if finding.reviewer:
+        options["reviewer"] = finding.reviewer
+    body = guard_markdown(finding.notes.split("\n")) if finding.notes else []
+    return myst_directive("finding", finding.name, options, body)
+
+
+def myst_section(section: Section) -> list[str]:
+    lines = ["#" * section.level + " " + section.heading, ""]
+    if section.has_content():
+        body = guard_markdown(myst_body(section.items, section.level))
+        lines += [*myst_directive("assessment-section", section.key or "", None, body), ""]
+    for directive in section.directives:
+        if isinstance(directive, Metadata):
+            lines += myst_metadata(directive)
+        elif isinstance(directive, Matrix):
+            lines += myst_matrix(directive)
+        else:
+            lines += myst_finding(directive)
+        lines.append("")
+    return lines
+
+
+def myst_pages(assessment: ImportedAssessment) -> dict[str, str]:
+    """File name -> text of every page."""
+    directive = "joint-assessment" if assessment.outline == "joint" else "self-assessment"
+    index = [f"# {escape_markdown(_one_line(assessment.title))}", ""]
+    levels = heading_levels(assessment.preamble.items, 1)
+    for item in assessment.preamble.items:
+        index += [*myst_item(item, levels.get(id(item), 0)), ""]
+    index += [
+        *myst_directive("toctree", "", {"maxdepth": "2"}, [ASSESSMENT_DOC]),
+        "",
+        *myst_directive(directive),
+    ]
+    page = [f"# {escape_markdown(_one_line(page_title(assessment.title)))}", ""]
+    for section in assessment.sections:
+        page += myst_section(section)
+    return {
+        "index.md": "\n".join(index) + "\n",
+        f"{ASSESSMENT_DOC}.md": "\n".join(page).rstrip("\n") + "\n",
+    }
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()) or "Assessment"

@@ -1,0 +1,145 @@
+"""``sphinx-jointassessment``: argument parsing, dispatch and exit statuses.
+
+Exit statuses: 0 success, 1 ``check`` found problems, 2 a usage or input error
+(a missing or unreadable file, an output folder that is not empty, a bad
+argument). Errors are one line on stderr, never a traceback, because the command
+is meant for CI logs and for people who did not write it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from .errors import EXIT_USAGE, CliError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+PROG = "sphinx-jointassessment"
+
+EPILOG = """\
+exit status: 0 success, 1 check found problems, 2 usage or input error.
+
+Check an assessment in CI (GitHub Actions):
+
+  jobs:
+    assessment:
+      runs-on: ubuntu-latest
+      steps:
+        - uses: actions/checkout@v4
+        - uses: actions/setup-python@v5
+          with: {python-version: "3.12"}
+        - run: pip install "sphinx-jointassessment[myst]"
+        - run: sphinx-jointassessment check docs/assessment
+
+`check` builds the folder with the jointassessment builder in a temporary
+folder, prints every problem as "file:line: [jointassessment.CODE] message"
+and fails the job while any is left.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit status 2 (no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{self.prog}: error: {message} (see --help)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Start, import and check CNCF security assessments written with Sphinx.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    init = commands.add_parser(
+        "init",
+        help="write a new docs folder stubbing every outline section",
+        description="Write a docs folder that builds at once: conf.py, an index page with the "
+        "assembled assessment, and one page per part of the outline whose sections are "
+        "'TODO: <guidance>' stubs, so that `check` lists exactly what is left to write.",
+    )
+    init.add_argument("dir", metavar="DIR", type=Path, help="new folder (must not exist or be empty)")
+    init.add_argument("--format", choices=("myst", "rst"), default="myst", help="default: myst")
+    init.add_argument("--outline", choices=("joint", "self"), default="joint", help="default: joint")
+    init.add_argument("--project", metavar="NAME", help="project name (default: from DIR)")
+
+    imp = commands.add_parser(
+        "import",
+        help="turn a CNCF Markdown assessment into a docs folder",
+        description="Turn an assessment in the CNCF Markdown layout into a docs folder using the "
+        "sphinx-jointassessment directives, and print what was mapped and what was kept. "
+        "With --format rst the Markdown content is converted to reStructuredText.",
+    )
+    imp.add_argument("file", metavar="FILE.md", type=Path, help="the assessment to import")
+    imp.add_argument("-o", "--output", metavar="DIR", type=Path, required=True,
+                     help="new folder (must not exist or be empty)")
+    imp.add_argument("--format", choices=("myst", "rst"), default="myst", help="default: myst")
+    imp.add_argument("--outline", choices=("joint", "self"),
+                     help="default: joint if the title or file name says 'joint', else self")
+    imp.add_argument("--project", metavar="NAME", help="project name (default: from the title)")
+    imp.add_argument("--base-url", metavar="URL",
+                     help="where FILE.md is published (for example its GitHub folder URL), to "
+                     "keep relative links and images as links")
+
+    check = commands.add_parser(
+        "check",
+        help="build with the jointassessment builder and list the problems",
+        description="Build DIR with the jointassessment builder in a temporary folder, print "
+        "each problem and the builder's summary; exit 1 if there is any problem.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("dir", metavar="DIR", type=Path, help="the docs folder (with conf.py)")
+    return parser
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse *argv* and run the command; raises :class:`CliError` for usage errors."""
+    args = build_parser().parse_args(argv)
+    if args.command == "init":
+        from .init import run_init
+
+        return run_init(args.dir, fmt=args.format, outline=args.outline, project=args.project)
+    if args.command == "import":
+        from .importcmd import run_import
+
+        return run_import(
+            args.file,
+            args.output,
+            fmt=args.format,
+            outline=args.outline,
+            project=args.project,
+            base_url=args.base_url,
+        )
+    from .check import run_check
+
+    return run_check(args.dir)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console entry point: one-line errors on stderr with exit status 2, never a traceback."""
+    try:
+        return run(argv)
+    except CliError as exc:
+        message = exc.message if exc.message.startswith(PROG) else f"{PROG}: error: {exc.message}"
+        print(message, file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

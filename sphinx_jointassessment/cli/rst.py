@@ -1,0 +1,82 @@
+"""reStructuredText syntax: headings, directives and inline text that docutils reads back exactly.
+
+Small on purpose: every function returns lines that docutils parses without a
+system message whatever the text holds (backticks, pipes, a leading colon, wide
+characters), which is what "builds without errors" needs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .mdparse import display_width
+
+#: adornment of each heading level: level 1 has an overline as well
+_ADORNMENTS = {1: "=", 2: "=", 3: "-", 4: "~", 5: "^", 6: '"'}
+_SPECIAL = re.compile(r"([\\*`_|])")
+_LINE_START = re.compile(r"^(?:[^\w\s]|\w{1,3}[.)](?:\s|$))")
+
+
+def escape(text: str) -> str:
+    """Text that docutils shows as it is (no emphasis, literal, reference or substitution)."""
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def escape_line_start(line: str) -> str:
+    """A paragraph line that must not start a list, a field, a comment or a heading."""
+    stripped = line.lstrip()
+    if stripped and _LINE_START.match(stripped) and not stripped.startswith("\\"):
+        indent = line[: len(line) - len(stripped)]
+        return f"{indent}\\{stripped}"
+    return line
+
+
+def rst_heading(title: str, level: int) -> list[str]:
+    """A section title (*title* already inline rST) at *level* (1 has an overline)."""
+    title = " ".join(title.split()) or "\\ "
+    char = _ADORNMENTS.get(level, '"')
+    rule = char * max(display_width(title) + 2, 4)
+    return [rule, title, rule] if level == 1 else [title, rule]
+
+
+def option_value(value: str) -> str:
+    return " ".join(value.split())
+
+
+def guard_body(lines: list[str]) -> list[str]:
+    """A body whose first line docutils would read as an option: escape the colon."""
+    lines = list(lines)
+    for index, line in enumerate(lines):
+        if line.strip():
+            if line.lstrip().startswith(":"):
+                stripped = line.lstrip()
+                lines[index] = line[: len(line) - len(stripped)] + "\\" + stripped
+            break
+    return lines
+
+
+def rst_directive(
+    name: str,
+    argument: str = "",
+    options: dict[str, str] | None = None,
+    body: list[str] | tuple[str, ...] = (),
+) -> list[str]:
+    """``.. name:: argument`` with ``:key: value`` options and an indented body."""
+    argument = " ".join(argument.split())
+    lines = [f".. {name}:: {argument}".rstrip()]
+    for key, value in (options or {}).items():
+        lines.append(f"   :{key}: {option_value(value)}".rstrip())
+    body = list(body)
+    while body and not body[-1].strip():
+        body.pop()
+    while body and not body[0].strip():
+        body.pop(0)
+    if body:
+        lines.append("")
+        lines.extend(("   " + line).rstrip() for line in body)
+    return lines
+
+
+def indent(lines: list[str], width: int) -> list[str]:
+    pad = " " * width
+    return [(pad + line).rstrip() for line in lines]

@@ -1,0 +1,318 @@
+"""``finding`` and ``findings-table``: hands-on findings, the template's Findings table (§2.3).
+
+A finding may be written on any page (next to the code or docs it is about); the
+table lists every finding of the project with the template's columns "Finding
+Number", "Finding name", "Finding Notes", "Reviewer", sorted by number (``2``
+before ``10``). Its severity and status come from fixed vocabularies, so the
+JSON output can be indexed, and ``:risks:`` links it to the attack risks it
+confirms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from .badges import severity_badge
+from .bodies import copy_body, parse_body
+from .checks import register_check
+from .directive import AssessmentDirective
+from .domain import get_domain
+from .links import ja_xref, safe_link, url_problem
+from .placeholders import make_placeholder, register_renderer
+from .problems import BlockProblem, Code, Problem
+from .tables import build_table, empty_note, field_list, heading_paragraph
+from .values import choice, natural_key, option_text, split_items
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import OptionSpec
+
+    from .domain import AssessmentObject
+    from .placeholders import ResolveContext, ja_placeholder
+
+KIND = "finding"
+RISK_KIND = "risk"
+TABLE_KIND = "findings-table"
+
+SEVERITIES = ("critical", "high", "medium", "low", "informational")
+STATUSES = ("open", "fixed", "accepted", "wontfix")
+OPTIONS = ("id", "reviewer", "severity", "status", "issue", "risks")
+
+
+# -- model ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    #: the Finding Number
+    id: str
+    title: str
+    reviewer: str | None
+    #: ``None`` when absent or not in the vocabulary (reported)
+    severity: str | None
+    status: str | None
+    #: the issue URL as written; it is linked only if it is a web URL
+    issue: str | None
+    #: ids of attack risks
+    risks: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "reviewer": self.reviewer,
+            "severity": self.severity,
+            "status": self.status,
+            "issue": self.issue,
+            "risks": list(self.risks),
+        }
+
+
+def sort_key(finding: Finding) -> tuple[tuple[int, int, str], ...]:
+    """By Finding Number, numbers compared as numbers."""
+    return natural_key(finding.id)
+
+
+# -- parsing -------------------------------------------------------------------------------
+
+
+def parse_finding(title: str, options: Mapping[str, Any]) -> tuple[Finding, list[BlockProblem]]:
+    """The model of one block and the problems of its options (``id == ""`` if missing)."""
+    problems: list[BlockProblem] = []
+    finding_id = option_text(options, "id")
+    if finding_id is None:
+        problems.append(BlockProblem(Code.SCHEMA, "missing required option :id: (the number)"))
+    severity_text = option_text(options, "severity")
+    severity = choice(severity_text, SEVERITIES)
+    if severity_text is not None and severity is None:
+        problems.append(
+            BlockProblem(
+                Code.SCHEMA,
+                f":severity: {severity_text!r} is not one of {', '.join(SEVERITIES)}",
+            )
+        )
+    status_text = option_text(options, "status")
+    status = choice(status_text, STATUSES)
+    if status_text is not None and status is None:
+        problems.append(
+            BlockProblem(
+                Code.UNKNOWN_STATUS,
+                f":status: {status_text!r} is not one of {', '.join(STATUSES)}",
+            )
+        )
+    issue = option_text(options, "issue")
+    if issue is not None:
+        reason = url_problem(issue)
+        if reason is not None:
+            problems.append(BlockProblem(Code.BAD_URL, f":issue: {reason}"))
+    risks: list[str] = []
+    risks_text = option_text(options, "risks")
+    if risks_text is not None:
+        items, _empty = split_items(risks_text.replace(";", ","), ",")
+        risks = list(dict.fromkeys(items))
+    finding = Finding(
+        id=finding_id or "",
+        title=" ".join(title.split()),
+        reviewer=option_text(options, "reviewer"),
+        severity=severity,
+        status=status,
+        issue=issue,
+        risks=tuple(risks),
+    )
+    return finding, problems
+
+
+# -- whole-project check ------------------------------------------------------------------
+
+
+def check_finding_risks(env: BuildEnvironment) -> Iterable[Problem]:
+    """Every ``:risks:`` id names an attack risk of the project."""
+    domain = get_domain(env)
+    for objs in domain.data["objects"].values():
+        for obj in objs:
+            if obj.kind != KIND:
+                continue
+            for risk_id in obj.model.risks:
+                if domain.get(RISK_KIND, risk_id) is None:
+                    yield Problem(
+                        Code.UNKNOWN_REFERENCE,
+                        f"finding {obj.id!r}: :risks: there is no attack risk {risk_id!r}",
+                        obj.docname,
+                        obj.lineno,
+                    )
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+
+def risk_links(finding: Finding, docname: str) -> list[nodes.Node]:
+    result: list[nodes.Node] = []
+    for index, risk_id in enumerate(finding.risks):
+        if index:
+            result.append(nodes.Text(", "))
+        result.append(ja_xref(RISK_KIND, risk_id, nodes.inline(risk_id, risk_id), docname))
+    return result
+
+
+def issue_link(finding: Finding) -> nodes.Node | None:
+    return safe_link(finding.issue) if finding.issue else None
+
+
+def summary_line(finding: Finding, docname: str) -> nodes.paragraph | None:
+    """Severity, status, issue and risks on one line, for the table's Finding Notes."""
+    para = nodes.paragraph(classes=["ja-finding-summary"])
+    parts: list[list[nodes.Node]] = []
+    if finding.severity:
+        parts.append([nodes.Text("Severity: "), severity_badge(finding.severity)])
+    if finding.status:
+        parts.append([nodes.Text(f"Status: {finding.status}")])
+    link = issue_link(finding)
+    if link is not None:
+        parts.append([nodes.Text("Issue: "), link])
+    if finding.risks:
+        parts.append([nodes.Text("Risks: "), *risk_links(finding, docname)])
+    if not parts:
+        return None
+    for index, part in enumerate(parts):
+        if index:
+            para += nodes.Text("; ")
+        para.extend(part)
+    return para
+
+
+def render_finding(
+    finding: Finding, body: nodes.Element | None, docname: str
+) -> list[nodes.Node]:
+    """One finding in place: number, name and severity badge, its fields, then its notes."""
+    heading = f"Finding {finding.id}: {finding.title}" if finding.id else finding.title
+    badge = [severity_badge(finding.severity)] if finding.severity else []
+    fields: list[tuple[str, Any]] = []
+    if finding.severity:
+        fields.append(("Severity", finding.severity.capitalize()))
+    if finding.status:
+        fields.append(("Status", finding.status))
+    if finding.reviewer:
+        fields.append(("Reviewer", finding.reviewer))
+    link = issue_link(finding)
+    if link is not None:
+        fields.append(("Issue", link))
+    if finding.risks:
+        fields.append(("Risks", risk_links(finding, docname)))
+    result: list[nodes.Node] = [heading_paragraph(heading, *badge)]
+    if fields:
+        result.append(field_list(fields, classes=["ja-fields"]))
+    if body is not None and body.children:
+        result.append(body)
+    return result
+
+
+TABLE_COLUMNS = (
+    ("Finding Number", 8),
+    ("Finding name", 25),
+    ("Finding Notes", 40),
+    ("Reviewer", 18),
+)
+
+
+def render_findings_table(
+    objects: Sequence[AssessmentObject], docname: str
+) -> list[nodes.Node]:
+    """The template's Findings table over every finding, by number; notes copied in."""
+    if not objects:
+        return [empty_note("No findings are recorded.")]
+    ordered = sorted(objects, key=lambda obj: sort_key(obj.model))
+    rows = []
+    for obj in ordered:
+        finding: Finding = obj.model
+        notes: list[nodes.Node] = []
+        summary = summary_line(finding, docname)
+        if summary is not None:
+            notes.append(summary)
+        body = copy_body(obj.body, docname)
+        if body is not None:
+            notes.append(body)
+        rows.append(
+            [
+                ja_xref(KIND, finding.id, nodes.inline(finding.id, finding.id), docname),
+                finding.title,
+                notes or None,
+                finding.reviewer,
+            ]
+        )
+    table = build_table(
+        TABLE_COLUMNS,
+        rows,
+        classes=["ja-findings-table"],
+        row_classes=[
+            [f"ja-severity-{obj.model.severity}"] if obj.model.severity else []
+            for obj in ordered
+        ],
+    )
+    return [table]
+
+
+def findings_table(context: ResolveContext) -> list[nodes.Node]:
+    """The Findings table as the page being written shows it (used by hands-on too)."""
+    return render_findings_table(context.domain.objects(KIND), context.docname)
+
+
+def _render_table(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
+    return findings_table(context)
+
+
+# -- directives ----------------------------------------------------------------------------
+
+
+class FindingDirective(AssessmentDirective):
+    """``.. finding:: <name>`` with ``:id:`` (the number), ``:severity:``, ``:status:``..."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[OptionSpec] = {name: directives.unchanged for name in OPTIONS}
+
+    def run(self) -> list[nodes.Node]:
+        finding, problems = parse_finding(self.arguments[0], self.options)
+        for problem in problems:
+            self.report(problem.code, problem.message)
+        body = parse_body(self, ["ja-finding-notes"])
+        classes = ["ja-finding"]
+        if finding.severity:
+            classes.append(f"ja-severity-{finding.severity}")
+        if finding.id:
+            anchor = self.make_anchor(KIND, finding.id)
+            self.record(KIND, finding.id, finding.title, finding, anchor, body)
+            container = self.target_section(anchor, classes)
+        else:
+            container = nodes.container(classes=classes)
+            self.set_source_info(container)
+        container.extend(render_finding(finding, body, self.docname))
+        return [container]
+
+
+class FindingsTableDirective(SphinxDirective):
+    """``.. findings-table::``: the template's Findings table, filled when written."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        return [make_placeholder(self, TABLE_KIND)]
+
+
+def setup_finding(app: Sphinx) -> None:
+    for name, directive in (
+        ("finding", FindingDirective),
+        ("findings-table", FindingsTableDirective),
+    ):
+        app.add_directive(name, directive)
+        app.add_directive_to_domain("ja", name, directive)
+    register_renderer(TABLE_KIND, _render_table)
+    register_check(check_finding_risks)

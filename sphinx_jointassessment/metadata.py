@@ -1,0 +1,366 @@
+"""``assessment-metadata``: the Metadata and Security links tables (SPEC §2.4).
+
+The template opens with a quick-reference table used for indexing (Software,
+Security Provider, Languages, SBOM; and Assessment Stage in a self-assessment),
+then a table of security links. Options give the first, a YAML body of
+``Doc: URL`` lines the second. ``:sbom:`` is a URL, or a CycloneDX or SPDX JSON
+file in the source folder whose direct dependencies are listed (see
+:mod:`.sbom`). One block per project; the assembled assessment shows it through
+the ``metadata`` and ``metadata-links`` placeholders.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+
+from .directive import AssessmentDirective, YamlSource
+from .links import looks_like_url, safe_link, url_problem
+from .paths import read_source_text, resolve_source_file
+from .placeholders import ja_placeholder, register_renderer
+from .problems import BlockProblem, Code
+from .sbom import Sbom, parse_sbom
+from .tables import build_table
+from .values import choice, option_text, split_items
+from .yamlsafe import LineDict, YamlProblem
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
+
+    from .placeholders import ResolveContext
+
+KIND = "metadata"
+#: one block per project: a second one is a duplicate-id
+OBJECT_ID = "metadata"
+LINKS_KIND = "metadata-links"
+
+STAGES = ("incomplete", "complete", "obsolete")
+OPTIONS = ("software", "security-provider", "languages", "sbom", "stage")
+
+#: what each field is, for metadata-missing messages
+FIELD_HELP = {
+    "software": "a link to the software's repository",
+    "security-provider": "yes or no: is the project's primary function to support security?",
+    "languages": "the languages the project is written in, comma-separated",
+    "sbom": "a link to the software bill of materials, or its JSON file",
+    "stage": "incomplete, complete or obsolete",
+}
+
+_YES_NO = re.compile(r"^(yes|no)\b[\s.,;:!-]*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+# -- model ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityLink:
+    doc: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    software: str | None
+    #: ``None`` when absent or not yes/no (reported)
+    security_provider: bool | None
+    #: what follows "Yes." or "No." ("OpenFGA is used to decide...")
+    security_provider_note: str | None
+    languages: tuple[str, ...]
+    sbom: Sbom | None
+    stage: str | None
+    links: tuple[SecurityLink, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "software": self.software,
+            "security_provider": self.security_provider,
+            "security_provider_note": self.security_provider_note,
+            "languages": list(self.languages),
+            "sbom": self.sbom.as_json() if self.sbom else None,
+            "security_links": [{"doc": link.doc, "url": link.url} for link in self.links],
+        }
+
+
+# -- parsing -------------------------------------------------------------------------------
+
+
+def parse_security_provider(text: str) -> tuple[bool | None, str | None]:
+    """``yes``/``no``, optionally followed by an explanation ("Yes. It decides...")."""
+    match = _YES_NO.match(text.strip())
+    if match is None:
+        return None, None
+    note = " ".join(match.group(2).split()) or None
+    return match.group(1).casefold() == "yes", note
+
+
+def parse_metadata(
+    options: Mapping[str, Any], *, stage_required: bool = False
+) -> tuple[Metadata, list[BlockProblem]]:
+    """The model of the options (the SBOM file is read by the directive) and their problems."""
+    problems: list[BlockProblem] = []
+    required = ["software", "security-provider", "languages", "sbom"]
+    if stage_required:
+        required.insert(0, "stage")
+    for name in required:
+        if option_text(options, name) is None:
+            problems.append(
+                BlockProblem(Code.METADATA_MISSING, f"missing :{name}: ({FIELD_HELP[name]})")
+            )
+    software = option_text(options, "software")
+    if software is not None and (reason := url_problem(software)) is not None:
+        problems.append(BlockProblem(Code.BAD_URL, f":software: {reason}"))
+    provider, note = None, None
+    provider_text = option_text(options, "security-provider")
+    if provider_text is not None:
+        provider, note = parse_security_provider(provider_text)
+        if provider is None:
+            problems.append(
+                BlockProblem(
+                    Code.METADATA_VALUE, f":security-provider: {provider_text!r} is not yes or no"
+                )
+            )
+    languages: list[str] = []
+    languages_text = option_text(options, "languages")
+    if languages_text is not None:
+        languages, empty = split_items(languages_text, ",")
+        if empty:
+            problems.append(
+                BlockProblem(
+                    Code.METADATA_VALUE,
+                    f":languages: {languages_text!r} has an empty item (a stray comma?)",
+                )
+            )
+    sbom = None
+    sbom_text = option_text(options, "sbom")
+    if sbom_text is not None:
+        is_url = looks_like_url(sbom_text)
+        if is_url and (reason := url_problem(sbom_text)) is not None:
+            problems.append(BlockProblem(Code.BAD_URL, f":sbom: {reason}"))
+        sbom = Sbom(sbom_text, is_url)
+    stage = None
+    stage_text = option_text(options, "stage")
+    if stage_text is not None:
+        stage = choice(stage_text, STAGES)
+        if stage is None:
+            problems.append(
+                BlockProblem(
+                    Code.METADATA_VALUE,
+                    f":stage: {stage_text!r} is not one of {', '.join(STAGES)}",
+                )
+            )
+    metadata = Metadata(
+        software=software,
+        security_provider=provider,
+        security_provider_note=note,
+        languages=tuple(languages),
+        sbom=sbom,
+        stage=stage,
+    )
+    return metadata, problems
+
+
+def parse_links(data: Any) -> tuple[tuple[SecurityLink, ...], list[BlockProblem]]:
+    """The body's ``Doc: URL`` lines (loaded YAML); problems carry body lines."""
+    if data is None:
+        return (), []
+    if not isinstance(data, LineDict):
+        return (), [
+            BlockProblem(
+                Code.SCHEMA,
+                "the body must be 'Doc: URL' lines (a YAML mapping of security links)",
+                getattr(data, "line", 1),
+            )
+        ]
+    links: list[SecurityLink] = []
+    problems: list[BlockProblem] = []
+    for key, value in data.items():
+        line = data.line_of(key)
+        if not isinstance(key, str):
+            problems.append(
+                BlockProblem(Code.SCHEMA, f"security link name {key!r} must be text (quote it)", line)
+            )
+            continue
+        if not isinstance(value, str):
+            problems.append(
+                BlockProblem(Code.SCHEMA, f"security link {key!r} must be a URL (text)", line)
+            )
+            continue
+        reason = url_problem(value)
+        if reason is not None:
+            problems.append(BlockProblem(Code.BAD_URL, f"security link {key!r}: {reason}", line))
+        links.append(SecurityLink(" ".join(key.split()), value.strip()))
+    return tuple(links), problems
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+
+def _sbom_cell(sbom: Sbom | None) -> list[nodes.Node] | None:
+    if sbom is None:
+        return None
+    if sbom.is_url:
+        return [safe_link(sbom.source)]
+    cell: list[nodes.Node] = [nodes.literal(sbom.source, sbom.source)]
+    if sbom.format is None:
+        return cell
+    about = ", ".join(filter(None, (sbom.format, sbom.subject)))
+    count = len(sbom.dependencies)
+    what = "direct dependencies" if sbom.direct else "components"
+    if count:
+        cell.append(nodes.Text(f" ({about}): {count} {what}, listed below"))
+    else:
+        cell.append(nodes.Text(f" ({about}): no {what}"))
+    return cell
+
+
+def _provider_text(meta: Metadata) -> str | None:
+    if meta.security_provider is None:
+        return None
+    answer = "Yes" if meta.security_provider else "No"
+    return f"{answer}. {meta.security_provider_note}" if meta.security_provider_note else answer
+
+
+def render_metadata_table(meta: Metadata) -> list[nodes.Node]:
+    """The template's Metadata table (field names as row headers), then the SBOM's list."""
+    rows: list[list[Any]] = []
+    if meta.stage:
+        rows.append(["Assessment Stage", meta.stage.capitalize()])
+    rows.append(["Software", safe_link(meta.software) if meta.software else None])
+    rows.append(["Security Provider", _provider_text(meta)])
+    rows.append(["Languages", ", ".join(meta.languages) or None])
+    rows.append(["SBOM", _sbom_cell(meta.sbom)])
+    result: list[nodes.Node] = [
+        build_table(
+            (("Field", 18), ("Value", 52)),
+            rows,
+            classes=["ja-metadata-table"],
+            title="Metadata",
+            header=False,
+            stub=True,
+        )
+    ]
+    sbom = meta.sbom
+    if sbom is not None and sbom.dependencies:
+        result.append(
+            build_table(
+                (("Dependency", 36), ("Version", 16)),
+                [[dep.name, dep.version] for dep in sbom.dependencies],
+                classes=["ja-sbom-table"],
+                title="SBOM: direct dependencies" if sbom.direct else "SBOM: components",
+            )
+        )
+    return result
+
+
+def render_links_table(meta: Metadata) -> list[nodes.Node]:
+    """The Security links table (Doc, URL); nothing when the block lists none."""
+    if not meta.links:
+        return []
+    rows = [[link.doc, safe_link(link.url)] for link in meta.links]
+    return [
+        build_table(
+            (("Doc", 28), ("URL", 48)),
+            rows,
+            classes=["ja-security-links-table"],
+            title="Security links",
+        )
+    ]
+
+
+def render_metadata(meta: Metadata, *, links: bool = True) -> list[nodes.Node]:
+    return render_metadata_table(meta) + (render_links_table(meta) if links else [])
+
+
+def missing_note() -> nodes.paragraph:
+    return nodes.paragraph(
+        text="No assessment-metadata block was found: the Metadata table is not filled in.",
+        classes=["ja-missing"],
+    )
+
+
+def _has_links_placeholder(node: nodes.Node) -> bool:
+    """Whether the page shows the Security links on their own (the assembled outline does)."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    return any(found["kind"] == LINKS_KIND for found in root.findall(ja_placeholder))
+
+
+def _render_metadata(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
+    """Both tables, unless a ``metadata-links`` placeholder on the page shows the links."""
+    objs = context.domain.objects(KIND)
+    if not objs:
+        return [missing_note()]
+    return render_metadata(objs[0].model, links=not _has_links_placeholder(node))
+
+
+def _render_links(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
+    objs = context.domain.objects(KIND)
+    return render_links_table(objs[0].model) if objs else []
+
+
+# -- directive -----------------------------------------------------------------------------
+
+
+class AssessmentMetadataDirective(AssessmentDirective):
+    """``.. assessment-metadata::`` with the fields as options and security links as body."""
+
+    has_content = True
+    option_spec: ClassVar[OptionSpec] = {name: directives.unchanged for name in OPTIONS}
+
+    def run(self) -> list[nodes.Node]:
+        meta, problems = parse_metadata(
+            self.options, stage_required=self.ja_config.outline == "self"
+        )
+        for problem in problems:
+            self.report(problem.code, problem.message)
+        links: tuple[SecurityLink, ...] = ()
+        if self.content:
+            loaded = self.read_yaml()
+            if loaded is not None:
+                data, source = loaded
+                links, link_problems = parse_links(data)
+                for problem in link_problems:
+                    self.report(problem.code, problem.message, line=problem.line, source=source)
+        sbom = meta.sbom
+        if sbom is not None and not sbom.is_url:
+            sbom = self.read_sbom(sbom.source)
+        meta = dataclasses.replace(meta, links=links, sbom=sbom)
+        anchor = self.make_anchor(KIND, OBJECT_ID)
+        self.record(KIND, OBJECT_ID, "Metadata", meta, anchor)
+        container = self.target_section(anchor, ["ja-assessment-metadata"])
+        container.extend(render_metadata(meta))
+        return [container]
+
+    def read_sbom(self, filename: str) -> Sbom:
+        """Read the SBOM file (confined to the source folder, size-limited, a dependency)."""
+        try:
+            real, shown = resolve_source_file(self.env, self.docname, filename)
+            self.env.note_dependency(str(real))
+            text = read_source_text(real, shown, self.ja_config.max_input_bytes)
+        except YamlProblem as exc:
+            keep = (Code.FILE_OUTSIDE_SRCDIR, Code.INPUT_TOO_LARGE)
+            code = exc.code if exc.code in keep else Code.METADATA_VALUE
+            self.report(code, f":sbom: {exc.message}")
+            return Sbom(filename, False)
+        sbom, problems = parse_sbom(text, shown)
+        source = YamlSource(None, shown)
+        for problem in problems:
+            self.report(problem.code, problem.message, line=problem.line, source=source)
+        return sbom if sbom is not None else Sbom(shown, False)
+
+
+def setup_metadata(app: Sphinx) -> None:
+    app.add_directive("assessment-metadata", AssessmentMetadataDirective)
+    app.add_directive_to_domain("ja", "assessment-metadata", AssessmentMetadataDirective)
+    register_renderer(KIND, _render_metadata)
+    register_renderer(LINKS_KIND, _render_links)

@@ -1,0 +1,95 @@
+"""Option values shared by the object directives: vocabularies, lists, dates, ordering.
+
+Options are read as plain text (``directives.unchanged``) and checked here, so a bad
+value becomes one of *our* warnings, with our code, at the block's line, instead of
+docutils' generic "invalid option value" error that stops the block. The functions
+are pure (no Sphinx), so the property-based tests can call them with any text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MMDDYYYY_RANGE = re.compile(r"^(\d{2})(\d{2})(\d{4})\s*-\s*(\d{2})(\d{2})(\d{4})$")
+_DIGITS = re.compile(r"(\d+)")
+
+
+def option_text(options: Mapping[str, Any], name: str) -> str | None:
+    """The stripped text of option *name*, or ``None`` when absent or empty."""
+    value = options.get(name)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def choice(value: str | None, vocabulary: Sequence[str]) -> str | None:
+    """*value* as its vocabulary word (compared without case), or ``None`` if not in it."""
+    if value is None:
+        return None
+    folded = value.strip().casefold()
+    return next((word for word in vocabulary if word == folded), None)
+
+
+def split_items(text: str, separator: str) -> tuple[list[str], int]:
+    """Items of a *separator*-separated list, stripped, and how many were empty."""
+    items, empty = [], 0
+    for raw in text.split(separator):
+        item = raw.strip()
+        if item:
+            items.append(item)
+        else:
+            empty += 1
+    return items, empty
+
+
+def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key in which digit runs compare as numbers: ``2`` < ``10``, ``R-2`` < ``R-10``."""
+    parts = []
+    for index, part in enumerate(_DIGITS.split(text)):
+        if index % 2:
+            parts.append((0, int(part[:40]), part))
+        elif part:
+            parts.append((1, 0, part.casefold()))
+    return tuple(parts)
+
+
+def _date(year: str, month: str, day: str) -> datetime.date | None:
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def parse_iso_date(text: str) -> tuple[datetime.date | None, str | None]:
+    """A ``YYYY-MM-DD`` calendar date, or why *text* is not one."""
+    match = _ISO_DATE.match(text.strip())
+    if match is None:
+        return None, f"{text!r} is not a date in the form YYYY-MM-DD"
+    day = _date(*match.groups())
+    if day is None:
+        return None, f"{text!r} is not a real calendar date"
+    return day, None
+
+
+def parse_date_range(
+    text: str,
+) -> tuple[tuple[datetime.date, datetime.date] | None, str | None]:
+    """The template's ``mmddyyyy-mmddyyyy``: two real dates, the start not after the end."""
+    match = _MMDDYYYY_RANGE.match(text.strip())
+    if match is None:
+        return None, f"{text!r} is not a date range in the form mmddyyyy-mmddyyyy"
+    month1, day1, year1, month2, day2, year2 = match.groups()
+    start, end = _date(year1, month1, day1), _date(year2, month2, day2)
+    if start is None or end is None:
+        bad = f"{month1}{day1}{year1}" if start is None else f"{month2}{day2}{year2}"
+        return None, f"{bad!r} in {text!r} is not a real calendar date"
+    if start > end:
+        return None, f"the assessment in {text!r} starts after it ends"
+    return (start, end), None

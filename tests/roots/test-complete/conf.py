@@ -1,0 +1,2 @@
+project = "Tern"
+extensions = ["myst_parser", "sphinx_jointassessment"]

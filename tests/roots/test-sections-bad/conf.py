@@ -1,0 +1,2 @@
+project = "Bad"
+extensions = ["myst_parser", "sphinx_jointassessment"]
