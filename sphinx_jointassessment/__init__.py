@@ -45,6 +45,12 @@ def _check_config(app: Sphinx, config: Config) -> None:
     outline = config.jointassessment_outline
     if outline and outline not in BUILTIN_OUTLINES and not Path(outline).is_absolute():
         config.jointassessment_outline = str(Path(app.confdir, outline))
+    # the assembled Markdown must never be read back as a source page by the next build
+    outdir, srcdir = Path(app.outdir).resolve(), Path(app.srcdir).resolve()
+    if outdir.is_relative_to(srcdir) and outdir != srcdir:
+        pattern = outdir.relative_to(srcdir).as_posix()
+        if pattern not in config.exclude_patterns:
+            config.exclude_patterns = [*config.exclude_patterns, pattern]
     logger = logging.getLogger(__name__)
     for error in get_config(app).errors:
         logger.warning("%s", error, type="jointassessment", subtype="schema")

@@ -190,14 +190,21 @@ def _single(domain: Any, kind: str) -> dict[str, Any] | None:
     return {**_model_json(objs[0].model), "source": f"{objs[0].docname}:{objs[0].lineno}"}
 
 
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
 def summary_line(data: dict[str, Any], filename: str) -> str:
+    """``joint-assessment.md: 28 sections written, 2 missing; 3 threat matrices, ...``."""
     statuses = [section["status"] for section in data["sections"]]
     return (
-        f"{filename}: {statuses.count('written')} sections written, "
+        f"{filename}: {_count(statuses.count('written'), 'section', 'sections')} written, "
         f"{statuses.count('missing')} missing; "
-        f"{len(data['threat_matrices'])} threat matrices, {len(data['attack_risks'])} attack risks, "
-        f"{len(data['findings'])} findings, {len(data['closed_issues'])} closed issues; "
-        f"{len(data['problems'])} problems"
+        f"{_count(len(data['threat_matrices']), 'threat matrix', 'threat matrices')}, "
+        f"{_count(len(data['attack_risks']), 'attack risk', 'attack risks')}, "
+        f"{_count(len(data['findings']), 'finding', 'findings')}, "
+        f"{_count(len(data['closed_issues']), 'closed issue', 'closed issues')}; "
+        f"{_count(len(data['problems']), 'problem', 'problems')}"
     )
 
 

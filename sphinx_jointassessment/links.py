@@ -26,6 +26,8 @@ WEB_SCHEMES = frozenset({"http", "https", "mailto"})
 #: browsers drop tabs and newlines anywhere in a URL and leading controls and spaces,
 #: so ``java\nscript:`` is ``javascript:``; compare schemes after doing the same
 _BROWSER_IGNORED = re.compile(r"[\t\n\r]")
+#: never valid unencoded in a URL (RFC 3986), and the stuff of markup injection
+_NOT_IN_URLS = frozenset('<>"\\`')
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
@@ -36,6 +38,8 @@ def url_problem(url: str) -> str | None:
         return "the URL is empty"
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
         return f"{text!r} contains spaces or control characters"
+    if any(ch in _NOT_IN_URLS for ch in text):
+        return f"{text!r} contains characters a URL cannot hold unencoded (<, >, \", \\ or `)"
     try:
         parts = urlsplit(text)
         host = parts.hostname

@@ -787,7 +787,11 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
 
     def unknown_visit(self, node: nodes.Node) -> None:
         """Unknown node: render its children; a text-holding node at block
-        level becomes a paragraph of its own."""
+        level becomes a paragraph of its own, an unknown admonition (Sphinx's
+        ``todo_node``...) a quote labelled with its title."""
+        if isinstance(node, nodes.Admonition):
+            self.add_block(self._titled_quote(node, None))
+            raise nodes.SkipNode
         if (
             isinstance(node, nodes.TextElement)
             and not isinstance(node, nodes.Inline)

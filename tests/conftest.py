@@ -48,7 +48,10 @@ def parse_warnings(text: str) -> list[Warning_]:
 
 
 def expected_markers(srcdir: Path) -> set[tuple[str, int, str]]:
-    """``# expect: CODE`` marks its own line; ``.. expect-next: CODE`` the next line."""
+    """``# expect: CODE`` marks its own line; ``.. expect-next: CODE`` the next line.
+
+    Several ``expect-next`` lines in a row all mark the line after the last one.
+    """
     expected = set()
     for path in sorted(srcdir.iterdir()):
         if path.suffix not in {".rst", ".md"}:
@@ -58,7 +61,11 @@ def expected_markers(srcdir: Path) -> set[tuple[str, int, str]]:
             if match := _SAME_LINE.search(text):
                 expected.add((path.name, number, match["code"]))
             if match := _NEXT_LINE.match(text):
-                expected.add((path.name, number + 1, match["code"]))
+                # consecutive expect-next lines all mark the line after them
+                target = number + 1
+                while target <= len(lines) and _NEXT_LINE.match(lines[target - 1]):
+                    target += 1
+                expected.add((path.name, target, match["code"]))
     return expected
 
 

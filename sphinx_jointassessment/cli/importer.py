@@ -468,15 +468,22 @@ class _Importer:
             option = METADATA_FIELDS.get(key) if key else last
             if option is None:
                 kept.append(row)
+                self.report.rows_kept += 1
                 last = None
                 continue
-            explained = self.set_option(metadata, option, value, row.line + 1, continued=not key)
-            if explained:
+            mapped, keep = self.set_option(
+                metadata, option, value, row.line + 1, continued=not key
+            )
+            if keep:
                 kept.append(row)
-            self.report.rows_mapped += 1
+            if mapped:
+                self.report.rows_mapped += 1
+            elif keep:
+                self.report.rows_kept += 1
+            else:
+                self.report.rows_empty += 1
             last = option
         if kept:
-            self.report.rows_kept += len(kept)
             header_kept = table.header in kept
             head = block.lines[0] if header_kept else "|" + "  |" * table.width
             body = [block.lines[r.line - block.start] for r in kept if r is not table.header]
@@ -484,8 +491,8 @@ class _Importer:
 
     def set_option(
         self, metadata: Metadata, option: str, value: str, line: int, *, continued: bool
-    ) -> bool:
-        """Set one metadata option; True when the row must also be kept as content.
+    ) -> tuple[bool, bool]:
+        """Set one metadata option: (whether it was set, whether to keep the row as content).
 
         Options get only what the directive accepts (yes/no, a stage, one URL);
         when the cell says more, the whole row is kept as content too, so no
@@ -494,33 +501,35 @@ class _Importer:
         value = " ".join(value.split())
         if continued and option in metadata.options:
             self.report.note(line, f"metadata {option}: continuation row kept as content")
-            return True
+            return False, True
         if not value:
-            return False
+            return False, False
         keep = False
         if option == "security-provider":
             answer = re.match(r"^\W*(yes|no)(?:\W*$|[.,;:!)\u2013\u2014-]\s*(?P<rest>.*)$)",
                               value, re.IGNORECASE)
             if answer is None:
-                return self._keep_row(option, value, line, "not yes or no")
+                return False, self._keep_row(option, value, line, "not yes or no")
             keep = bool(answer["rest"])
             value = answer.group(1).lower()
         elif option == "stage":
             if value.casefold().strip(" .") not in STAGES:
-                return self._keep_row(option, value, line, "not incomplete, complete or obsolete")
+                return False, self._keep_row(
+                    option, value, line, "not incomplete, complete or obsolete"
+                )
             value = value.casefold().strip(" .")
         elif option in {"software", "sbom"}:
             urls = _urls(value)
             if not urls:
-                return self._keep_row(option, value, line, "no link in it")
+                return False, self._keep_row(option, value, line, "no link in it")
             keep = value.strip() not in {urls[0], f"<{urls[0]}>"} and not _LINK_ONLY.match(value)
             value = urls[0]
         if option in metadata.options:
-            return self._keep_row(option, value, line, "given twice")
+            return False, self._keep_row(option, value, line, "given twice")
         metadata.options[option] = value
         if keep:
             self.report.note(line, f"metadata {option}: the cell says more; row kept as content")
-        return keep
+        return True, keep
 
     def _keep_row(self, option: str, value: str, line: int, why: str) -> bool:
         self.report.warn(line, f"metadata {option} {value[:60]!r}: {why}; row kept as content")
@@ -637,12 +646,18 @@ class _Importer:
             option = METADATA_FIELDS.get(key)
             if metadata is not None and option is not None and len(row) >= 2:
                 value = " ".join(cell.inline for cell in row[1:])
-                if self.set_option(metadata, option, value, block.lineno, continued=False):
+                mapped, keep = self.set_option(
+                    metadata, option, value, block.lineno, continued=False
+                )
+                if keep:
                     kept.append(row)
-                self.report.rows_mapped += 1
+                if mapped:
+                    self.report.rows_mapped += 1
+                else:
+                    self.report.rows_kept += 1
             else:
                 kept.append(row)
-        self.report.rows_kept += len(kept)
+                self.report.rows_kept += 1
         if kept:
             header_rows = 1 if kept and all(cell.header for cell in kept[0]) else 0
             self.add(CellTable(kept, header_rows, block.lineno))

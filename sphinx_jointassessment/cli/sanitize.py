@@ -37,6 +37,7 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _BR = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 _ROLE = re.compile(r"\{[A-Za-z0-9_:+.-]+\}`")
 _FENCE_OPEN = re.compile(r"^(?P<indent>\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_HARD_BREAK = re.compile(r"(?:(?<!\\)\\| {2,})$")
 _LINE_ESCAPES = (
     (re.compile(r"^(\s*(?:>\s*)*)(%)"), r"\1\\\2"),
     (re.compile(r"^(\s*(?:>\s*)*)(\([^()\s]+\)=\s*)$"), r"\1\\\2"),
@@ -91,6 +92,11 @@ def sanitize_lines(
     """*lines* (a block starting at 0-based *first_line*) made safe and equivalent for MyST."""
     html, links, images = _collect(tokens)
     special = _code_lines(tokens, first_line)
+    breaks = any(c.type == "hardbreak" for t in tokens for c in t.children or ())
+    if breaks:
+        context.report.note(
+            first_line + 1, "hard line breaks made ordinary line ends (MyST writes them as raw HTML)"
+        )
     result: list[str] = list(lines)
     # runs of ordinary lines are scanned together (code spans and links may wrap)
     run: list[int] = []
@@ -104,7 +110,9 @@ def sanitize_lines(
             new = scanned.split("\n")
             # a removed multi-line comment shortens the run: keep the line count
             new += [""] * (len(run) - len(new))
-            for i, value in zip(run, new, strict=True):
+            for position, (i, value) in enumerate(zip(run, new, strict=True)):
+                if breaks and position < len(run) - 1:
+                    value = _HARD_BREAK.sub("", value)
                 result[i] = _escape_line(value)
             run = []
         if number < len(lines):

@@ -1,0 +1,2 @@
+project = "Bad"
+extensions = ["sphinx_jointassessment", "myst_parser"]

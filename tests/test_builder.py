@@ -1,0 +1,178 @@
+"""The jointassessment builder: Markdown in the template's layout, JSON valid, output stable."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from sphinx_jointassessment.outline import load_outline
+
+from .conftest import REFERENCE, ROOTS, parse_warnings
+from .markdownlint import require_markdownlint, run_markdownlint
+
+SCHEMA = Path(__file__).resolve().parents[1] / "sphinx_jointassessment" / "schema" / (
+    "assessment.schema.json"
+)
+
+
+def _headings(markdown: str) -> list[tuple[int, str]]:
+    found = []
+    in_fence = False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            in_fence = not in_fence
+        if not in_fence and (match := re.match(r"^(#{1,6}) (.*)$", line)):
+            found.append((len(match[1]), match[2].strip()))
+    return found
+
+
+def _template_headings() -> list[str]:
+    template = (REFERENCE / "template-joint-assessment.md").read_text(encoding="utf-8")
+    titles = [title for _level, title in _headings(template)]
+    # from the template's own title onwards; "[Project]" becomes the project's name
+    return titles[titles.index("Joint-assessment of [Project]") :]
+
+
+@pytest.mark.sphinx("jointassessment", testroot="complete")
+def test_markdown_has_every_template_heading_in_order(app):
+    if not REFERENCE.exists():
+        pytest.skip("shared/reference is not beside the repository")
+    app.build()
+    markdown = (app.outdir / "joint-assessment.md").read_text(encoding="utf-8")
+    ours = [title for _level, title in _headings(markdown)]
+    expected = [t.replace("[Project]", "Tern") for t in _template_headings()]
+    # every template heading, in the template's order (matrices are the project's own:
+    # the template's example "Compromise" and "Denial of Service" are not Tern's)
+    examples = {"Compromise", "Denial of Service", "Identity Theft"}
+    position = 0
+    for title in expected:
+        if title in examples:
+            continue
+        assert title in ours[position:], f"{title!r} missing or out of order"
+        position = ours.index(title, position) + 1
+    assert ours[0] == "Joint-assessment of Tern"
+    assert markdown.splitlines()[0] == "# Joint-assessment of Tern"
+    # template levels: the title is the only level-1 heading
+    levels = dict((title, level) for level, title in _headings(markdown))
+    assert levels["Metadata"] == 2 and levels["Security links"] == 3
+    assert levels["Critical"] == 4 and levels["Identity Theft"] == 3
+    # the threat matrix as the template's table
+    assert "| Victim Components | Controller | Daemon |" in markdown
+    assert "| Victim Controller | N/A: Only one controller | Mitigated: Daemons are \\| authenticated. Score: 0.1 |" in markdown
+    # fixed texts with the project's name, and no template placeholder left
+    assert "did not have known security issues" in markdown
+    assert "[project]" not in markdown.lower()
+
+
+@pytest.mark.sphinx("jointassessment", testroot="complete")
+def test_markdown_passes_the_cncf_linter(app):
+    if not REFERENCE.exists():
+        pytest.skip("shared/reference is not beside the repository")
+    require_markdownlint()
+    app.build()
+    problems = run_markdownlint(app.outdir / "joint-assessment.md")
+    assert problems == []
+
+
+@pytest.mark.sphinx("jointassessment", testroot="complete")
+def test_json_is_valid_and_carries_every_object(app):
+    app.build()
+    data = json.loads((app.outdir / "joint-assessment.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert data["schema_version"] == 1
+    assert data["project"] == "Tern"
+    assert data["outline"] == "joint"
+    keys = [section["key"] for section in data["sections"]]
+    assert keys == [section.key for section in load_outline("joint").sections]
+    design = next(s for s in data["sections"] if s["key"] == "project-design.design")
+    assert design["status"] == "written"
+    lines = (app.srcdir / "sections.rst").read_text(encoding="utf-8").splitlines()
+    line = lines.index(".. assessment-section:: project-design.design") + 1
+    assert design["source"] == f"sections:{line}"
+    assert "controller and a node daemon" in design["markdown"]
+    assert [m["id"] for m in data["threat_matrices"]] == ["identity-theft"]
+    cell = data["threat_matrices"][0]["cells"][1]
+    assert cell == {
+        "victim": "Controller",
+        "attacker": "Daemon",
+        "status": "mitigated",
+        "entries": [
+            {"label": "Mitigated", "text": "Daemons are | authenticated.", "score": 0.1,
+             "status": "mitigated"}
+        ],
+        "notes": [],
+    }
+    assert data["problems"] == []
+
+
+@pytest.mark.sphinx("jointassessment", testroot="complete")
+def test_summary_line(app):
+    app.build()
+    status = app.status.getvalue()
+    assert re.search(
+        r"joint-assessment\.md: 28 sections written, 0 missing; 1 threat matrix, "
+        r"0 attack risks, 0 findings, 0 closed issues; 0 problems",
+        status,
+    ), status
+
+
+def _build(make_app, srcdir: Path, outdir_name: str, parallel: int = 0, freshenv: bool = True):
+    app = make_app(
+        "jointassessment",
+        srcdir=srcdir,
+        builddir=srcdir / outdir_name,
+        freshenv=freshenv,
+        parallel=parallel,
+    )
+    app.build()
+    out = Path(app.outdir)
+    return (out / "joint-assessment.md").read_bytes(), (out / "joint-assessment.json").read_bytes()
+
+
+def _copy_root(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copytree(ROOTS / f"test-{name}", target)
+    return target
+
+
+def test_two_builds_are_byte_identical(make_app, tmp_path):
+    src = _copy_root(tmp_path, "complete")
+    assert _build(make_app, src, "_a") == _build(make_app, src, "_b")
+
+
+def test_parallel_build_equals_serial(make_app, tmp_path):
+    src = _copy_root(tmp_path, "complete")
+    assert _build(make_app, src, "_serial") == _build(make_app, src, "_parallel", parallel=2)
+
+
+def test_incremental_build_after_editing_a_section_equals_a_clean_build(make_app, tmp_path):
+    src = _copy_root(tmp_path, "complete")
+    _build(make_app, src, "_inc")
+    page = src / "design.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("a controller and a node daemon", "a new design"),
+        encoding="utf-8",
+    )
+    incremental = _build(make_app, src, "_inc", freshenv=False)
+    clean = _build(make_app, src, "_clean")
+    assert incremental == clean
+    assert b"a new design" in incremental[0]
+
+
+@pytest.mark.sphinx("jointassessment", testroot="sections-bad")
+def test_builder_reports_problems_in_json_and_warnings(app):
+    app.build()
+    data = json.loads((app.outdir / "joint-assessment.json").read_text(encoding="utf-8"))
+    codes = {problem["code"] for problem in data["problems"]}
+    assert {"missing-section", "placeholder", "unknown-section", "duplicate-section"} <= codes
+    missing = next(p for p in data["problems"] if p["code"] == "missing-section")
+    assert missing["location"] == "index.rst:40"
+    warned = {w.code for w in parse_warnings(app.warning.getvalue())}
+    assert codes <= warned
+    markdown = (app.outdir / "joint-assessment.md").read_text(encoding="utf-8")
+    assert "Not yet written" in markdown
