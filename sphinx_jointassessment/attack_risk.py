@@ -14,7 +14,6 @@ directives, and :func:`setup_attack_risk`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -31,11 +30,12 @@ from .links import ja_xref
 from .placeholders import make_placeholder, register_renderer
 from .problems import BlockProblem, Code, Problem
 from .tables import build_table, empty_note, field_list, heading_paragraph
-from .threat_matrix import CELL_KIND, KIND as MATRIX_KIND, cell_key
+from .threat_matrix import CELL_KIND, cell_key
+from .threat_matrix import KIND as MATRIX_KIND
 from .values import choice, natural_key, option_text, split_items
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -317,7 +317,7 @@ class AttackRiskDirective(AssessmentDirective):
     required_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[OptionSpec] = {name: directives.unchanged for name in OPTIONS}
+    option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
         risk, problems = parse_risk(self.arguments[0], self.options)

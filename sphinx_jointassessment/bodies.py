@@ -71,7 +71,7 @@ def copy_body(body: nodes.Element | None, docname: str) -> nodes.container | Non
                 if not target.startswith("/"):
                     ref["reftarget"] = "/" + docname_join(original, target)
             ref["refdoc"] = docname
-    return copy  # type: ignore[no-any-return]
+    return copy
 
 
 def _line(node: nodes.Node) -> int | None:
@@ -115,7 +115,7 @@ def sanitize(body: nodes.Element) -> list[tuple[Code, str, int | None]]:
         if isinstance(raw.parent, nodes.TextElement):
             raw.replace_self(nodes.literal(text, text))
         else:
-            raw.replace_self(nodes.literal_block(text, text))
+            raw.replace_self(nodes.literal_block(text, text, language="text"))
     return problems
 
 
@@ -125,18 +125,21 @@ def detached(body: nodes.Element) -> nodes.Element:
     copy.parent = None
     for node in copy.findall():
         node.document = None
-    return copy  # type: ignore[no-any-return]
+    return copy
 
 
 def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.current_document.docname
     domain = get_domain(env)
-    recorded = [obj for obj in domain.data["objects"].get(docname, []) if obj.body is not None]
+    # only bodies made by parse_body: other features keep their own content as they want it
+    recorded = [
+        obj
+        for obj in domain.data["objects"].get(docname, [])
+        if obj.body is not None and BODY_CLASS in obj.body.get("classes", ())
+    ]
     bodies = {
-        id(body): body
-        for body in doctree.findall(nodes.container)
-        if BODY_CLASS in body["classes"]
+        id(body): body for body in doctree.findall(nodes.container) if BODY_CLASS in body["classes"]
     }
     for obj in recorded:
         bodies.setdefault(id(obj.body), obj.body)

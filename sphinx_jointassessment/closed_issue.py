@@ -1,4 +1,4 @@
-"""``closed-issue`` and ``closed-issues-table``: closed security issues and fixed vulnerabilities (§2.6).
+"""``closed-issue`` and ``closed-issues-table``: closed security issues and fixes (SPEC §2.6).
 
 Each block is one issue or advisory, with its link, the release that fixed it and
 its date. The table lists them all, oldest first. With none, it says so in the
@@ -8,7 +8,6 @@ have known security issues..."), so an assessment never carries an empty table.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,6 +25,7 @@ from .tables import build_table, field_list, heading_paragraph
 from .values import natural_key, option_text, parse_iso_date
 
 if TYPE_CHECKING:
+    import datetime
     from collections.abc import Mapping, Sequence
 
     from sphinx.application import Sphinx
@@ -177,7 +177,7 @@ class ClosedIssueDirective(AssessmentDirective):
     required_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[OptionSpec] = {name: directives.unchanged for name in OPTIONS}
+    option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
         issue, problems = parse_issue(self.arguments[0], self.options)

@@ -188,9 +188,7 @@ def summary_line(finding: Finding, docname: str) -> nodes.paragraph | None:
     return para
 
 
-def render_finding(
-    finding: Finding, body: nodes.Element | None, docname: str
-) -> list[nodes.Node]:
+def render_finding(finding: Finding, body: nodes.Element | None, docname: str) -> list[nodes.Node]:
     """One finding in place: number, name and severity badge, its fields, then its notes."""
     heading = f"Finding {finding.id}: {finding.title}" if finding.id else finding.title
     badge = [severity_badge(finding.severity)] if finding.severity else []
@@ -222,9 +220,7 @@ TABLE_COLUMNS = (
 )
 
 
-def render_findings_table(
-    objects: Sequence[AssessmentObject], docname: str
-) -> list[nodes.Node]:
+def render_findings_table(objects: Sequence[AssessmentObject], docname: str) -> list[nodes.Node]:
     """The template's Findings table over every finding, by number; notes copied in."""
     if not objects:
         return [empty_note("No findings are recorded.")]
@@ -252,8 +248,7 @@ def render_findings_table(
         rows,
         classes=["ja-findings-table"],
         row_classes=[
-            [f"ja-severity-{obj.model.severity}"] if obj.model.severity else []
-            for obj in ordered
+            [f"ja-severity-{obj.model.severity}"] if obj.model.severity else [] for obj in ordered
         ],
     )
     return [table]
@@ -277,7 +272,7 @@ class FindingDirective(AssessmentDirective):
     required_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[OptionSpec] = {name: directives.unchanged for name in OPTIONS}
+    option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
         finding, problems = parse_finding(self.arguments[0], self.options)

@@ -15,7 +15,6 @@ assessment uses:
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,13 +26,15 @@ from .checks import register_check
 from .config import get_config
 from .directive import AssessmentDirective
 from .domain import get_domain
-from .finding import KIND as FINDING_KIND, findings_table
+from .finding import KIND as FINDING_KIND
+from .finding import findings_table
 from .placeholders import make_placeholder, register_renderer
 from .problems import BlockProblem, Code, Problem
 from .tables import build_table, empty_note
 from .values import choice, option_text, parse_date_range, split_items
 
 if TYPE_CHECKING:
+    import datetime
     from collections.abc import Iterable, Mapping
 
     from sphinx.application import Sphinx
@@ -89,7 +90,9 @@ def parse_hands_on(options: Mapping[str, Any]) -> tuple[HandsOn, list[BlockProbl
     performed: bool | None = None
     performed_text = option_text(options, "performed")
     if performed_text is None:
-        problems.append(BlockProblem(Code.SCHEMA, "missing required option :performed: (yes or no)"))
+        problems.append(
+            BlockProblem(Code.SCHEMA, "missing required option :performed: (yes or no)")
+        )
     else:
         answer = choice(performed_text, ("yes", "no"))
         if answer is None:
@@ -183,8 +186,7 @@ def result_nodes(
     hands_on: HandsOn | None, body: nodes.Element | None, project: str, has_findings: bool
 ) -> list[nodes.Node]:
     """The block's result; the template's "did not reveal" text if it found nothing."""
-    if has_content(body):
-        assert body is not None
+    if body is not None and has_content(body):
         return [body]
     if hands_on is not None and hands_on.performed and not has_findings:
         return [nodes.paragraph(text=NOTHING_FOUND.format(project=project), classes=["ja-result"])]
@@ -200,25 +202,27 @@ def render_hands_on(
 ) -> list[nodes.Node]:
     """All of it: statement, Assessment Details, Findings, result (under rubrics)."""
     performed = bool(hands_on is not None and hands_on.performed)
-    nodes_: list[nodes.Node] = [summary_sentence(project, performed)]
+    parts: list[nodes.Node] = [summary_sentence(project, performed)]
     if performed and hands_on is not None:
-        nodes_ += [nodes.rubric(text="Assessment Details"), details_table(hands_on)]
+        parts += [nodes.rubric(text="Assessment Details"), details_table(hands_on)]
     if performed or has_findings:
-        nodes_ += [nodes.rubric(text="Findings"), *findings]
+        parts += [nodes.rubric(text="Findings"), *findings]
     if result:
-        nodes_ += [result_rubric(), *result]
-    return nodes_
+        parts += [result_rubric(), *result]
+    return parts
 
 
 def result_rubric() -> nodes.rubric:
+    """A rubric, not a section: content added while a page is written cannot open sections."""
     return nodes.rubric(text="Hands-on assessment result")
 
 
 def _block(context: ResolveContext, node: ja_placeholder) -> AssessmentObject | None:
     """The block a placeholder stands for (its own, in place), else the project's."""
-    docname, line = node.get("ja_docname"), node.get("ja_line")
-    for obj in context.domain.data["objects"].get(docname, []):
-        if obj.kind == KIND and obj.lineno == line:
+    docname, anchor = node.get("ja_docname"), node.get("ja_anchor")
+    recorded: list[AssessmentObject] = context.domain.data["objects"].get(docname, [])
+    for obj in recorded:
+        if obj.kind == KIND and obj.anchor == anchor:
             return obj
     objs = context.domain.objects(KIND)
     return objs[0] if objs else None
@@ -231,7 +235,9 @@ def _render_all(context: ResolveContext, node: ja_placeholder) -> list[nodes.Nod
     project = get_config(context.env).project
     result: list[nodes.Node] = []
     if node.get("ja_result", True) and obj is not None:
-        result = result_nodes(obj.model, copy_body(obj.body, context.docname), project, has_findings)
+        result = result_nodes(
+            obj.model, copy_body(obj.body, context.docname), project, has_findings
+        )
     return render_hands_on(
         project,
         obj.model if obj is not None else None,
@@ -281,7 +287,7 @@ class HandsOnAssessmentDirective(AssessmentDirective):
     """
 
     has_content = True
-    option_spec: ClassVar[OptionSpec] = {name: directives.unchanged for name in OPTIONS}
+    option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
         hands_on, problems = parse_hands_on(self.options)
@@ -291,7 +297,7 @@ class HandsOnAssessmentDirective(AssessmentDirective):
         anchor = self.make_anchor(KIND, OBJECT_ID)
         self.record(KIND, OBJECT_ID, "Hands-on assessment", hands_on, anchor, body)
         container = self.target_section(anchor, ["ja-hands-on"])
-        where = {"ja_docname": self.docname, "ja_line": self.lineno}
+        where = {"ja_docname": self.docname, "ja_anchor": anchor}
         container += make_placeholder(self, KIND, ja_result=False, **where)
         # the result stays in the page itself, so every read transform applies to it
         if has_content(body):

@@ -39,7 +39,7 @@ def url_problem(url: str) -> str | None:
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
         return f"{text!r} contains spaces or control characters"
     if any(ch in _NOT_IN_URLS for ch in text):
-        return f"{text!r} contains characters a URL cannot hold unencoded (<, >, \", \\ or `)"
+        return f'{text!r} contains characters a URL cannot hold unencoded (<, >, ", \\ or `)'
     try:
         parts = urlsplit(text)
         host = parts.hostname

@@ -26,8 +26,8 @@ Choices made for the linter rules that leave room for them (markdownlint-cli
   anchors, breaking the table of contents. Such a paragraph therefore keeps its
   text and loses its emphasis markers (:func:`unemphasize_pseudo_headings`,
   run by :func:`to_markdown`). Inside lists, quotes and tables the rule does not
-  apply and emphasis is kept. Rubrics and topic titles are subject to the same
-  rule.
+  apply and emphasis is kept. Rubrics (written bold) follow the same rule;
+  admonition and topic titles end with a colon and keep theirs.
 * MD059 (descriptive link text) fires on links whose text is "here", "link",
   "more" or "click here". The text is kept as plain text and the URL follows it
   as an autolink: ``here (<https://example.org>)``; nothing is lost.
@@ -35,8 +35,16 @@ Choices made for the linter rules that leave room for them (markdownlint-cli
   elsewhere, or uses letters or roman numerals, is numbered ``1.``, ``2.``...
 * MD014 flags code blocks whose every line is a ``$ command`` with no output;
   the prompts are dropped in that case (the fix the rule itself proposes).
-* MD028 forbids two block quotes separated only by a blank line; adjacent
-  quotes (two admonitions in a row) are joined by a ``>`` line instead.
+* MD028 forbids two block quotes separated only by a blank line, and joining
+  them would merge two admonitions (and the lists inside them). Adjacent quotes
+  are kept apart by ``[//]: #``, an unused link reference definition: it
+  renders as nothing, is not HTML, and MD053 ignores the ``//`` label by
+  default precisely for this use.
+* MD024 (here: no two sibling headings alike) is met by numbering repeats:
+  a second sibling "Scope" is written "Scope (2)".
+* Two lists in a row would merge into one (and break MD029's numbering), so
+  the second uses ``+`` (after ``*``) or ``1)`` (after ``1.``); MD004 is off in
+  the CNCF configuration. Empty list items are left out.
 * MD013 (512 columns here) is met by wrapping long paragraphs at
   :attr:`MarkdownTranslator.wrap_width` columns, never where the next line would
   start a block (``-``, ``+``, ``=``, a number, a code fence).
@@ -58,6 +66,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
 __all__ = [
+    "QUOTE_SEPARATOR",
     "MarkdownTranslator",
     "code_span",
     "escape_cell",
@@ -87,11 +96,12 @@ _LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
 #: ASCII whitespace only: a no-break space is content and is kept.
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
-#: Characters that have a meaning somewhere in GFM inline text, backslash-escaped.
-#: ``$`` is GitHub's math delimiter, ``~`` its strikethrough, ``|`` a table cell.
-_BACKSLASHED = frozenset("\\`*_[]#|~$")
 #: Characters that could start raw HTML or an entity, written as entities.
 _ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+#: What :func:`escape_inline` escapes: every character with a meaning somewhere
+#: in GFM inline text (``$`` is GitHub's math delimiter, ``~`` its
+#: strikethrough, ``|`` a table cell), backslash-escaped, or entity-encoded
+#: for ``< > &``.
 _INLINE_SPECIAL = re.compile(
     r"[\\`*_\[\]#|~$<>&]"
     # GFM autolink literals: e-mail addresses, http(s)://..., www....; each is
@@ -190,7 +200,9 @@ _URL_IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-
 #: link destination, split a table row, or are not allowed in URLs at all.
 _URL_ENCODED = {c: f"%{ord(c):02X}" for c in ' "<>\\^`{|}()'}
 _ENTITY_LIKE = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
-_AUTOLINK_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>&\\`|*_\[\]]+")
+#: An autolink's text is taken literally (no escapes, and entities are read
+#: differently by different parsers), so only URLs without ``&`` or ``\`` use it.
+_AUTOLINK_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>&\\`|]+")
 
 
 def _url_scheme(url: str) -> str | None:
@@ -288,15 +300,18 @@ def _strip_heading_markdown(markdown: str) -> str:
 
     An escaped punctuation character loses its backslash too; an entity at the
     end (``&amp;``) is left alone (MD026 ignores it, and cutting its ``;`` would
-    show the entity's name).
+    show the entity's name). A heading of punctuation only ("...") keeps it,
+    its last character written as a numeric entity, which MD026 accepts.
     """
-    text = markdown.rstrip()
+    original = text = markdown.rstrip()
     while text and text[-1] in _HEADING_PUNCTUATION and not _TRAILING_ENTITY.search(text):
         text = text[:-1]
         backslashes = len(text) - len(text.rstrip("\\"))
         if backslashes % 2 == 1:
             text = text[:-1]
         text = text.rstrip()
+    if not text and original:
+        return f"{original[:-1]}&#{ord(original[-1])};"
     return text
 
 
@@ -379,8 +394,8 @@ _DOLLAR_PROMPT = re.compile(r"^(\s*)\$\s+")
 def fenced_code(text: str, language: str | None = None, *, tab_width: int = 8) -> str:
     """Return *text* as a fenced code block with a language (MD040).
 
-    The fence is made of backticks, one longer than any backtick run at the
-    start of a line inside (and at least three). Tabs are expanded (MD010
+    The fence is made of backticks, one longer than any backtick run inside
+    (and at least three). Tabs are expanded (MD010
     applies to code too), trailing spaces and blank edge lines dropped. When
     every line is a ``$ command`` the prompts go, as MD014 asks. The language
     keeps only characters valid in an info string; unknown or Sphinx's
@@ -498,22 +513,21 @@ class _Frame:
     inline: list[str] = field(default_factory=list)
 
 
-def _is_list_block(block: str, markers: str) -> bool:
-    first = block.split("\n", 1)[0]
-    return bool(re.match(rf"[{re.escape(markers)}](?: |$)", first))
+def _last_outer_line(block: str) -> str:
+    """The last unindented line of *block*: it belongs to the construct that
+    ends the block (a list's last item, a fence's closing line, a paragraph)."""
+    lines = [line for line in block.split("\n") if line and not line[0].isspace()]
+    return lines[-1] if lines else ""
 
 
-def _is_ordered_block(block: str, delimiter: str) -> bool:
-    first = block.split("\n", 1)[0]
-    return bool(re.match(rf"\d+{re.escape(delimiter)}(?: |$)", first))
+def _ends_with_list(block: str, markers: str) -> bool:
+    """Whether *block* ends with a bullet list using one of *markers*."""
+    return bool(re.match(rf"[{re.escape(markers)}](?: |$)", _last_outer_line(block)))
 
 
-def _ends_with_marker(text: str, char: str) -> bool:
-    """Whether *text* ends with an unescaped *char*."""
-    if not text.endswith(char):
-        return False
-    body = text[:-1]
-    return (len(body) - len(body.rstrip("\\"))) % 2 == 0
+def _ends_with_ordered_list(block: str, delimiter: str) -> bool:
+    """Whether *block* ends with an ordered list using *delimiter*."""
+    return bool(re.match(rf"\d+{re.escape(delimiter)}(?: |$)", _last_outer_line(block)))
 
 
 def join_inline(pieces: Iterable[str]) -> str:
@@ -521,24 +535,35 @@ def join_inline(pieces: Iterable[str]) -> str:
 
     Two code spans, or two emphasis runs, that touch would merge their
     delimiter runs into one (```` `a``b` ````) and the text would render
-    wrong; a space is put between them.
+    wrong; a space is put between them. A piece that starts and ends with a
+    backtick (or ``*``) is a code span (or emphasis): escaped text never
+    starts with one, and a backslash before the closing backtick of a code
+    span is not an escape.
     """
     result = ""
+    previous = ""
     for piece in pieces:
-        if piece and result and any(
-            piece.startswith(char) and _ends_with_marker(result, char) for char in "`*"
+        if not piece:
+            continue
+        if any(
+            piece.startswith(char) and previous.startswith(char) and previous.endswith(char)
+            for char in "`*"
         ):
             result += " "
         result += piece
+        previous = piece
     return result
+
+
+#: Renders as nothing; keeps two block quotes apart (see the module docstring).
+QUOTE_SEPARATOR = "[//]: #"
 
 
 def join_blocks(blocks: Iterable[str]) -> str:
     """Join Markdown blocks with one blank line (MD012, MD022, MD031, MD032).
 
-    Two block quotes in a row are joined by a ``>`` line instead, making one
-    quote: a blank line between them is an MD028 problem and would look the
-    same once rendered anyway.
+    Two block quotes in a row get :data:`QUOTE_SEPARATOR` between them: with a
+    blank line only, MD028 complains, and without one they would be one quote.
     """
     result = ""
     for block in blocks:
@@ -548,7 +573,7 @@ def join_blocks(blocks: Iterable[str]) -> str:
         if not result:
             result = block
         elif result.rsplit("\n", 1)[-1].startswith(">") and block.startswith(">"):
-            result += "\n>\n" + block
+            result += f"\n\n{QUOTE_SEPARATOR}\n\n" + block
         else:
             result += "\n\n" + block
     return result
@@ -608,6 +633,7 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
 
     @property
     def frame(self) -> _Frame:
+        """The output being collected for the innermost container."""
         return self._frames[-1]
 
     def add_inline(self, markdown: str) -> None:
@@ -676,6 +702,7 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
 
     @staticmethod
     def _flatten(markdown: str) -> str:
+        """Blocks on one line, for a table cell or a heading."""
         return " ".join(line.strip() for line in markdown.split("\n") if line.strip())
 
     def render_cell(self, node: nodes.Node) -> str:
@@ -718,8 +745,11 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
         return "\n".join(f"> {line}" if line.strip() else ">" for line in markdown.split("\n"))
 
     def bullet_marker(self) -> str:
-        """``*``, or ``-`` right after another ``*`` list so the two stay apart."""
-        return "-" if _is_list_block(self.previous_block, "*") else "*"
+        """``*``, or ``+`` right after a ``*`` list so that the two stay apart
+        (also when that list ends a footnote or a definition). Not ``-``: an
+        item that starts with a transition would make ``- ---``, itself a
+        thematic break."""
+        return "+" if _ends_with_list(self.previous_block, "*") else "*"
 
     def list_block(self, items: Sequence[str], *, ordered: bool = False) -> str:
         """A list whose items have the Markdown *items* (each may be blocks).
@@ -739,7 +769,7 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
                 flat = [f"{number}. {item}" for number, item in enumerate(flat, 1)]
             return "; ".join(item for item in flat if item)
         if ordered:
-            delimiter = ")" if _is_ordered_block(self.previous_block, ".") else "."
+            delimiter = ")" if _ends_with_ordered_list(self.previous_block, ".") else "."
             markers = [f"{number}{delimiter}" for number in range(1, len(items) + 1)]
         else:
             markers = [self.bullet_marker()] * len(items)
@@ -769,7 +799,7 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
         unique, number = text, 1
         while unique in siblings:
             number += 1
-            unique = f"{text} ({number})"
+            unique = f"{text} ({number})".lstrip()
         siblings.add(unique)
         return "#" * level + (" " + unique if unique else "")
 

@@ -186,7 +186,9 @@ def parse_links(data: Any) -> tuple[tuple[SecurityLink, ...], list[BlockProblem]
         line = data.line_of(key)
         if not isinstance(key, str):
             problems.append(
-                BlockProblem(Code.SCHEMA, f"security link name {key!r} must be text (quote it)", line)
+                BlockProblem(
+                    Code.SCHEMA, f"security link name {key!r} must be text (quote it)", line
+                )
             )
             continue
         if not isinstance(value, str):
@@ -229,8 +231,12 @@ def _provider_text(meta: Metadata) -> str | None:
     return f"{answer}. {meta.security_provider_note}" if meta.security_provider_note else answer
 
 
-def render_metadata_table(meta: Metadata) -> list[nodes.Node]:
-    """The template's Metadata table (field names as row headers), then the SBOM's list."""
+def render_metadata_table(meta: Metadata, *, caption: bool = True) -> list[nodes.Node]:
+    """The template's Metadata table (field names as row headers), then the SBOM's list.
+
+    *caption* titles the table "Metadata"; the assembled assessment, which puts it under
+    a heading of that name, does without.
+    """
     rows: list[list[Any]] = []
     if meta.stage:
         rows.append(["Assessment Stage", meta.stage.capitalize()])
@@ -243,7 +249,7 @@ def render_metadata_table(meta: Metadata) -> list[nodes.Node]:
             (("Field", 18), ("Value", 52)),
             rows,
             classes=["ja-metadata-table"],
-            title="Metadata",
+            title="Metadata" if caption else None,
             header=False,
             stub=True,
         )
@@ -261,7 +267,7 @@ def render_metadata_table(meta: Metadata) -> list[nodes.Node]:
     return result
 
 
-def render_links_table(meta: Metadata) -> list[nodes.Node]:
+def render_links_table(meta: Metadata, *, caption: bool = True) -> list[nodes.Node]:
     """The Security links table (Doc, URL); nothing when the block lists none."""
     if not meta.links:
         return []
@@ -271,13 +277,17 @@ def render_links_table(meta: Metadata) -> list[nodes.Node]:
             (("Doc", 28), ("URL", 48)),
             rows,
             classes=["ja-security-links-table"],
-            title="Security links",
+            title="Security links" if caption else None,
         )
     ]
 
 
-def render_metadata(meta: Metadata, *, links: bool = True) -> list[nodes.Node]:
-    return render_metadata_table(meta) + (render_links_table(meta) if links else [])
+def render_metadata(
+    meta: Metadata, *, links: bool = True, caption: bool = True
+) -> list[nodes.Node]:
+    """Both tables (the links only if *links*), as the block shows them in place."""
+    tables = render_metadata_table(meta, caption=caption)
+    return tables + (render_links_table(meta, caption=caption) if links else [])
 
 
 def missing_note() -> nodes.paragraph:
@@ -296,16 +306,21 @@ def _has_links_placeholder(node: nodes.Node) -> bool:
 
 
 def _render_metadata(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
-    """Both tables, unless a ``metadata-links`` placeholder on the page shows the links."""
+    """Both tables, unless a ``metadata-links`` placeholder on the page shows the links.
+
+    Placeholders stand under the assessment's own headings, so the tables have no
+    caption; with the links here, though, a caption tells the two tables apart.
+    """
     objs = context.domain.objects(KIND)
     if not objs:
         return [missing_note()]
-    return render_metadata(objs[0].model, links=not _has_links_placeholder(node))
+    separate = _has_links_placeholder(node)
+    return render_metadata(objs[0].model, links=not separate, caption=not separate)
 
 
 def _render_links(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
     objs = context.domain.objects(KIND)
-    return render_links_table(objs[0].model) if objs else []
+    return render_links_table(objs[0].model, caption=False) if objs else []
 
 
 # -- directive -----------------------------------------------------------------------------
@@ -315,7 +330,7 @@ class AssessmentMetadataDirective(AssessmentDirective):
     """``.. assessment-metadata::`` with the fields as options and security links as body."""
 
     has_content = True
-    option_spec: ClassVar[OptionSpec] = {name: directives.unchanged for name in OPTIONS}
+    option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
         meta, problems = parse_metadata(

@@ -85,12 +85,16 @@ def parse_sbom(text: str, shown: str) -> tuple[Sbom | None, list[BlockProblem]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return None, [
-            BlockProblem(Code.METADATA_VALUE, f"SBOM {shown!r} is not valid JSON: {exc.msg}", exc.lineno)
+            BlockProblem(
+                Code.METADATA_VALUE, f"SBOM {shown!r} is not valid JSON: {exc.msg}", exc.lineno
+            )
         ]
     except RecursionError:
         return None, [BlockProblem(Code.METADATA_VALUE, f"SBOM {shown!r} is nested too deeply")]
     except ValueError as exc:  # e.g. an integer with too many digits
-        return None, [BlockProblem(Code.METADATA_VALUE, f"SBOM {shown!r} is not usable JSON: {exc}")]
+        return None, [
+            BlockProblem(Code.METADATA_VALUE, f"SBOM {shown!r} is not usable JSON: {exc}")
+        ]
     if not isinstance(data, dict):
         return None, [BlockProblem(Code.METADATA_VALUE, f"SBOM {shown!r} is not a JSON object")]
     if data.get("bomFormat") == "CycloneDX":
@@ -101,8 +105,8 @@ def parse_sbom(text: str, shown: str) -> tuple[Sbom | None, list[BlockProblem]]:
     return None, [
         BlockProblem(
             Code.METADATA_VALUE,
-            f"SBOM {shown!r} is neither CycloneDX JSON (\"bomFormat\": \"CycloneDX\") "
-            "nor SPDX 2.x JSON (\"spdxVersion\": \"SPDX-2.x\")",
+            f'SBOM {shown!r} is neither CycloneDX JSON ("bomFormat": "CycloneDX") '
+            'nor SPDX 2.x JSON ("spdxVersion": "SPDX-2.x")',
         )
     ]
 
@@ -135,7 +139,8 @@ def _cyclonedx(data: dict[str, Any], shown: str) -> tuple[Sbom, list[BlockProble
     if unnamed:
         problems.append(
             BlockProblem(
-                Code.METADATA_VALUE, f"SBOM {shown!r}: {unnamed} component(s) without a name ignored"
+                Code.METADATA_VALUE,
+                f"SBOM {shown!r}: {unnamed} component(s) without a name ignored",
             )
         )
     metadata = data.get("metadata")
@@ -191,13 +196,17 @@ def _spdx(data: dict[str, Any], shown: str) -> tuple[Sbom, list[BlockProblem]]:
     described = [
         item for item in _list(data, "documentDescribes", shown, problems) if isinstance(item, str)
     ]
-    relationships = []
+    relationships: list[tuple[str, str, str]] = []
     for rel in _list(data, "relationships", shown, problems):
         if not isinstance(rel, dict):
             continue
-        triple = (rel.get("spdxElementId"), rel.get("relationshipType"), rel.get("relatedSpdxElement"))
-        if all(isinstance(part, str) for part in triple):
-            relationships.append(triple)
+        element, kind, related = (
+            rel.get("spdxElementId"),
+            rel.get("relationshipType"),
+            rel.get("relatedSpdxElement"),
+        )
+        if isinstance(element, str) and isinstance(kind, str) and isinstance(related, str):
+            relationships.append((element, kind, related))
     for element, kind, related in relationships:
         if kind == "DESCRIBES" and element == document_id:
             described.append(related)

@@ -92,7 +92,9 @@ def build_table(
     return table
 
 
-def field_list(fields: Iterable[tuple[str, CellContent]], classes: Iterable[str] = ()) -> nodes.field_list:
+def field_list(
+    fields: Iterable[tuple[str, CellContent]], classes: Iterable[str] = ()
+) -> nodes.field_list:
     """Name/value pairs shown with an object in place (Likelihood, Status, Reviewer...)."""
     result = nodes.field_list(classes=list(classes))
     for name, content in fields:
@@ -105,7 +107,9 @@ def field_list(fields: Iterable[tuple[str, CellContent]], classes: Iterable[str]
     return result
 
 
-def heading_paragraph(text: str, *extra: nodes.Node, classes: Iterable[str] = ()) -> nodes.paragraph:
+def heading_paragraph(
+    text: str, *extra: nodes.Node, classes: Iterable[str] = ()
+) -> nodes.paragraph:
     """The first line of an object shown in place: its id and title in bold, then badges."""
     para = nodes.paragraph(classes=["ja-object-title", *classes])
     para += nodes.strong(text=text)

@@ -18,7 +18,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.parser import Parser
-from yaml.reader import Reader
+from yaml.reader import Reader, ReaderError
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
@@ -178,7 +178,18 @@ def load_yaml(text: str, limits: YamlLimits) -> Any:
             "(jointassessment_max_input_bytes)",
             None,
         )
-    loader = _Loader(text)
+    try:
+        # the reader checks every character when it is built: a control character
+        # in a body is a YAML error at its line, not an exception
+        loader = _Loader(text)
+    except ReaderError as exc:
+        char = exc.character
+        shown = f"#x{char:04x}" if isinstance(char, int) else repr(char)
+        raise YamlProblem(
+            Code.YAML_ERROR,
+            f"invalid YAML: character {shown} is not allowed",
+            text[: exc.position].count("\n") + 1,
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -28,13 +28,16 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CNCF_CONFIG = REPO_ROOT.parent / "shared" / "reference" / "cncf-markdownlint.json"
-_PROBLEM = re.compile(r"^(?P<file>.*?):(?P<line>\d+)(?::(?P<column>\d+))? (?:error )?(?P<rule>MD\d+)")
+_PROBLEM = re.compile(
+    r"^(?P<file>.*?):(?P<line>\d+)(?::(?P<column>\d+))? (?:error )?(?P<rule>MD\d+)"
+)
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One markdownlint problem: its line, rule (``MD013``) and full message."""
+    """One markdownlint problem: its file, line, rule (``MD013``) and message."""
 
+    file: str
     line: int
     rule: str
     message: str
@@ -70,7 +73,8 @@ def markdownlint_version() -> str | None:
 
 
 def run_markdownlint(path: Path, config: Path = CNCF_CONFIG) -> list[Problem]:
-    """Lint *path* with *config* (the CNCF one by default); the problems found.
+    """Lint *path* (a file or a folder of ``.md`` files) with *config* (the CNCF
+    one by default); the problems found.
 
     Skips the calling test when markdownlint is missing. A linter crash (not a
     list of problems) fails the test rather than passing as "no problem".
@@ -88,7 +92,7 @@ def run_markdownlint(path: Path, config: Path = CNCF_CONFIG) -> list[Problem]:
     for line in output.splitlines():
         match = _PROBLEM.match(line)
         if match:
-            problems.append(Problem(int(match["line"]), match["rule"], line))
+            problems.append(Problem(match["file"], int(match["line"]), match["rule"], line))
         elif line.strip():
             pytest.fail(f"markdownlint failed (exit {result.returncode}):\n{output}")
     if result.returncode not in (0, 1) or (result.returncode == 1 and not problems):

@@ -3,9 +3,17 @@
 Layout: ``conf.py``; ``index.md`` with the document's title, whatever came
 before the first outline section (authors, dates), the toctree and the
 ``joint-assessment`` (or ``self-assessment``) directive; ``assessment.md`` with
-one heading and one ``assessment-section`` per outline section, followed by the
-section's ``assessment-metadata``, ``threat-matrix`` and ``finding`` blocks.
-One page keeps every in-document ``#anchor`` link of the source working.
+one labelled page section per outline section, holding the source's text and,
+as real subsections, the headings that are not outline sections; then one
+``assessment-section :from: <label>`` per section, and the imported
+``assessment-metadata``, ``threat-matrix`` and ``finding`` blocks.
+
+Why ``:from:`` rather than a directive body: a heading inside a directive body
+is either refused or, in MyST, lifted out of the block, taking the text under
+it along; a labelled page section keeps its subsections, so the assembled
+assessment gets them with their text and their level. Sections are all at one
+level on the page, so no outline section is copied into another. One page keeps
+every in-document ``#anchor`` link of the source working.
 
 Directive bodies follow SPEC §2: YAML is written by ``yaml.safe_dump`` (so any
 cell text reads back the same) and never starts with ``---`` or ``:``, which MyST
@@ -26,6 +34,7 @@ from .model import (
     CodeBlock,
     Comment,
     Finding,
+    HandsOn,
     ImportedAssessment,
     Markdown,
     Matrix,
@@ -35,9 +44,18 @@ from .model import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .model import Item
 
 ASSESSMENT_DOC = "assessment"
+SECTIONS_TITLE = "Outline sections"
+SECTIONS_TEXT = (
+    "Each section above is one section of the assessment's outline; these blocks say which "
+    "(the assembled assessment copies the section, its subsections included)."
+)
+DATA_TITLE = "Assessment data"
+DATA_TEXT = "The imported tables, as data: the assembled assessment places them itself."
 
 
 def dump_yaml(data: Any) -> list[str]:
@@ -45,6 +63,10 @@ def dump_yaml(data: Any) -> list[str]:
     text = yaml.safe_dump(
         data, sort_keys=False, allow_unicode=True, width=2**31 - 1, default_flow_style=False
     )
+    if yaml.safe_load(text) != data:  # Unicode line breaks (U+0085, U+2028...) written raw
+        text = yaml.safe_dump(
+            data, sort_keys=False, allow_unicode=False, width=2**31 - 1, default_flow_style=False
+        )
     lines = text.rstrip("\n").split("\n")
     if lines and (lines[0].startswith(("---", ":")) or not lines[0].strip()):
         lines.insert(0, "# YAML")
@@ -114,7 +136,10 @@ def guard_markdown(lines: list[str]) -> list[str]:
 
 
 def myst_directive(
-    name: str, argument: str = "", options: dict[str, str] | None = None, body: list[str] = ()
+    name: str,
+    argument: str = "",
+    options: dict[str, str] | None = None,
+    body: Sequence[str] = (),
 ) -> list[str]:
     """A fenced MyST directive; the fence is longer than any backtick run in the body."""
     argument = " ".join(argument.split())
@@ -197,6 +222,15 @@ def myst_matrix(matrix: Matrix) -> list[str]:
     return myst_directive("threat-matrix", matrix.title, options, dump_yaml(matrix.data.as_yaml()))
 
 
+def hands_on_options(hands_on: HandsOn) -> dict[str, str]:
+    options = {"performed": hands_on.performed}
+    if hands_on.dates:
+        options["dates"] = hands_on.dates
+    if hands_on.reviewers:
+        options["reviewers"] = hands_on.reviewers
+    return options
+
+
 def myst_finding(finding: Finding) -> list[str]:
     options = {"id": finding.id}
     if finding.reviewer:
@@ -205,16 +239,28 @@ def myst_finding(finding: Finding) -> list[str]:
     return myst_directive("finding", finding.name, options, body)
 
 
+def section_label(section: Section) -> str:
+    """The label ``assessment-section :from:`` names: ``src-`` and the heading's anchor."""
+    return f"src-{section.slug}" if section.slug else f"src-line-{section.line}"
+
+
 def myst_section(section: Section) -> list[str]:
-    lines = ["#" * section.level + " " + section.heading, ""]
-    if section.has_content():
-        body = guard_markdown(myst_body(section.items, section.level))
-        lines += [*myst_directive("assessment-section", section.key or "", None, body), ""]
+    """The section as a page section; its subheadings stay real headings below it."""
+    lines = [f"({section_label(section)})=", ""] if section.has_content() else []
+    lines += [f"## {section.heading}", ""]
+    body = myst_body(section.items, 2)
+    return [*lines, *body, ""] if body else lines
+
+
+def myst_data(section: Section) -> list[str]:
+    lines: list[str] = []
     for directive in section.directives:
         if isinstance(directive, Metadata):
             lines += myst_metadata(directive)
         elif isinstance(directive, Matrix):
             lines += myst_matrix(directive)
+        elif isinstance(directive, HandsOn):
+            lines += myst_directive("hands-on-assessment", "", hands_on_options(directive))
         else:
             lines += myst_finding(directive)
         lines.append("")
@@ -236,6 +282,15 @@ def myst_pages(assessment: ImportedAssessment) -> dict[str, str]:
     page = [f"# {escape_markdown(_one_line(page_title(assessment.title)))}", ""]
     for section in assessment.sections:
         page += myst_section(section)
+    written = [section for section in assessment.sections if section.has_content()]
+    if written:
+        page += [f"## {SECTIONS_TITLE}", "", SECTIONS_TEXT, ""]
+        for section in written:
+            options = {"from": section_label(section)}
+            page += [*myst_directive("assessment-section", section.key or "", options), ""]
+    data = [line for section in assessment.sections for line in myst_data(section)]
+    if data:
+        page += [f"## {DATA_TITLE}", "", DATA_TEXT, "", *data]
     return {
         "index.md": "\n".join(index) + "\n",
         f"{ASSESSMENT_DOC}.md": "\n".join(page).rstrip("\n") + "\n",

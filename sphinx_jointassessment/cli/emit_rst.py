@@ -11,13 +11,24 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .emit import ASSESSMENT_DOC, dump_yaml, heading_levels
+from .emit import (
+    ASSESSMENT_DOC,
+    DATA_TEXT,
+    DATA_TITLE,
+    SECTIONS_TEXT,
+    SECTIONS_TITLE,
+    dump_yaml,
+    hands_on_options,
+    heading_levels,
+    section_label,
+)
 from .importer import page_title
 from .model import (
     CellTable,
     CodeBlock,
     Comment,
     Finding,
+    HandsOn,
     ImportedAssessment,
     Markdown,
     Matrix,
@@ -87,10 +98,15 @@ def rst_body(items: list[Item], parent: int, context: RstContext) -> list[str]:
 
 
 def rst_section(section: Section, context: RstContext) -> list[str]:
-    lines = _heading(section.heading, section.level, section.slug, context)
-    if section.has_content():
-        body = guard_body(rst_body(section.items, section.level, context))
-        lines += [*rst_directive("assessment-section", section.key or "", None, body), ""]
+    lines = _heading(section.heading, 2, section.slug, context)
+    if section.has_content() and not section.slug:
+        lines = [f".. _{section_label(section)}:", "", *lines]
+    body = rst_body(section.items, 2, context)
+    return [*lines, *body, ""] if body else lines
+
+
+def rst_data(section: Section, context: RstContext) -> list[str]:
+    lines: list[str] = []
     for directive in section.directives:
         if isinstance(directive, Metadata):
             body = dump_yaml(directive.links) if directive.links else []
@@ -100,6 +116,8 @@ def rst_section(section: Section, context: RstContext) -> list[str]:
             lines += rst_directive(
                 "threat-matrix", directive.title, options, dump_yaml(directive.data.as_yaml())
             )
+        elif isinstance(directive, HandsOn):
+            lines += rst_directive("hands-on-assessment", "", hands_on_options(directive))
         else:
             lines += _finding(directive, context)
         lines.append("")
@@ -131,6 +149,15 @@ def rst_pages(assessment: ImportedAssessment) -> dict[str, str]:
     page = [*rst_heading(escape(page_title(assessment.title)), 1), ""]
     for section in assessment.sections:
         page += rst_section(section, context)
+    written = [section for section in assessment.sections if section.has_content()]
+    if written:
+        page += [*rst_heading(SECTIONS_TITLE, 2), "", SECTIONS_TEXT, ""]
+        for section in written:
+            options = {"from": section_label(section)}
+            page += [*rst_directive("assessment-section", section.key or "", options), ""]
+    data = [line for section in assessment.sections for line in rst_data(section, context)]
+    if data:
+        page += [*rst_heading(DATA_TITLE, 2), "", DATA_TEXT, "", *data]
     return {
         "index.rst": "\n".join(index) + "\n",
         f"{ASSESSMENT_DOC}.rst": "\n".join(page).rstrip("\n") + "\n",

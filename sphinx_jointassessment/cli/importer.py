@@ -25,6 +25,7 @@ from .mdparse import (
     TableRow,
     bold_line_title,
     github_slug,
+    normalise_text,
     parse_blocks,
     parse_gfm_table,
     plain_text,
@@ -36,6 +37,7 @@ from .model import (
     CodeBlock,
     Comment,
     Finding,
+    HandsOn,
     ImportedAssessment,
     Item,
     Markdown,
@@ -63,6 +65,12 @@ METADATA_FIELDS = {
 }
 STAGES = ("incomplete", "complete", "obsolete")
 FINDINGS_HEADER = ("finding number", "finding name", "finding notes", "reviewer")
+DETAILS_FIELDS = {"date of assessment": "dates", "hands on reviewers": "reviewers"}
+_HANDS_ON_SENTENCE = re.compile(
+    r"^\s*(\*\*|__)?(?P<project>.+?)\s+(?P<did>did/did not|did not|did)\s+receive\s+a\s+"
+    r"hands[\s-]*(?:on[\s-]*)?assessment\s+from\s+TAG[\s-]Security\.?\s*(\*\*|__)?\s*$",
+    re.IGNORECASE,
+)
 _TOC_TITLES = {"table of contents", "contents", "toc"}
 _ASSESSMENT_OF = re.compile(
     r"^(?:cncf\s+)?(?:joint|self)[\s-]*assessment\s+(?:of|for)\s+(?P<project>.+)$",
@@ -131,6 +139,7 @@ def import_markdown(
     base_url: str | None = None,
 ) -> ImportedAssessment:
     """Read *text* (the content of *filename*) into an :class:`ImportedAssessment`."""
+    text = normalise_text(text)
     return _Importer(text, filename, source_dir, outline_name, project, base_url).run()
 
 
@@ -164,6 +173,7 @@ class _Importer:
         self.title_seen = False
         self.in_toc = False
         self.matrix_names: set[str] = set()
+        self.hands_on: HandsOn | None = None
         self.finding_ids: set[str] = set()
 
     # -- driver -----------------------------------------------------------------------------
@@ -205,7 +215,8 @@ class _Importer:
             if not self.sections and _is_toc(block):
                 self.in_toc = True
                 self.report.note(
-                    block.lineno, f"table of contents dropped ({len(block.lines)} lines): "
+                    block.lineno,
+                    f"table of contents dropped ({len(block.lines)} lines): "
                     "the builder writes its own",
                 )
                 continue
@@ -279,15 +290,28 @@ class _Importer:
             return
         found = self.outline.match_title(plain)
         if found is not None and found.key in self.used:
+            inside = self.current.key or "the preamble"
             self.report.warn(
                 block.lineno,
                 f"heading {plain!r} names section {found.key} again (first at line "
-                f"{self.used[found.key]}): kept as a heading inside {self.current.key or 'the preamble'}",
+                f"{self.used[found.key]}): kept as a heading inside {inside}",
             )
         self.report.headings_kept += 1
         self.add(SubHeading(block.level, text, block.lineno, ""))
 
     def on_paragraph(self, block: Block) -> None:
+        sentence = _HANDS_ON_SENTENCE.match(" ".join(block.lines))
+        if sentence is not None and self.hands_on is None:
+            did = sentence["did"].casefold()
+            if did != "did/did not":
+                self.hands_on = HandsOn("no" if did == "did not" else "yes", line=block.lineno)
+                self.current.directives.append(self.hands_on)
+                self.report.note(
+                    block.lineno,
+                    f"hands-on statement is performed: {self.hands_on.performed} "
+                    "(the builder writes the sentence)",
+                )
+                return
         title = bold_line_title(block)
         if title is not None:
             section = self._eligible(self.outline.match_title(title), strict=True)
@@ -311,12 +335,7 @@ class _Importer:
             if marker is None:
                 return self.keep(block)
             rest = first[marker.end() :]
-            for lead_re in _LEADS:
-                lead = lead_re.match(rest)
-                if lead is not None:
-                    break
-            else:
-                lead = None
+            lead = next((m for m in (r.match(rest) for r in _LEADS) if m is not None), None)
             one_line = item.map[1] - item.map[0] <= 2 and len(rest.strip()) <= 80
             title = plain_text(lead["t"]) if lead else (rest.strip() if one_line else "")
             current = self.current_outline
@@ -342,13 +361,13 @@ class _Importer:
             if index not in by_index:
                 self.keep_lines(lines, block.start + bounds[index])
                 continue
-            section, lead = by_index[index]
+            section, lead_text = by_index[index]
             self.report.note(
                 block.start + bounds[index] + 1,
-                f"list item {plain_text(lead)!r} is section {section.key}",
+                f"list item {plain_text(lead_text)!r} is section {section.key}",
             )
             self.start_section(section, section.title, block.start + bounds[index] + 1, 99)
-            content = _item_content(lines, lead)
+            content = _item_content(lines, lead_text)
             offset = block.start + bounds[index]
             for sub in parse_blocks("\n".join(content) + "\n"):
                 sub.start += offset
@@ -370,6 +389,8 @@ class _Importer:
             self.threat_table(block, table)
         elif tuple(header[:4]) == FINDINGS_HEADER and len(header) == 4:
             self.findings_table(block, table)
+        elif self._details_table(table):
+            self.details_table(table)
         elif self._metadata_table(table):
             self.metadata_table(block, table)
         elif len(header) == 2 and header[0] == "doc" and header[1] in {"url", "link", "links"}:
@@ -385,17 +406,9 @@ class _Importer:
             self.keep_table(block, table)
             return
         title, line = "", block.lineno
-        pending = self.pending[id(self.current)].parts
-        while pending and isinstance(pending[-1], _Part) and not any(
-            s.strip() for s in pending[-1].lines
-        ):
-            pending.pop()
-        if pending and isinstance(pending[-1], SubHeading):
-            heading = pending.pop()
-            assert isinstance(heading, SubHeading)
+        heading = self._take_heading()
+        if heading is not None:
             title = plain_text(heading.text)
-            self.report.headings_kept -= 1
-            self.report.headings_other += 1
             self.report.note(heading.line, f"heading {title!r} is the title of a threat matrix")
         if not title:
             title = f"Threat matrix {len(self.matrix_names) + 1}"
@@ -409,7 +422,35 @@ class _Importer:
         self.count_rows(table, mapped=True)
         self.current.directives.append(Matrix(title, name, data, line))
 
+    def _take_heading(self, titles: set[str] | None = None) -> SubHeading | None:
+        """The kept heading right before a table that a directive replaces, taken out."""
+        pending = self.pending[id(self.current)].parts
+        while (
+            pending
+            and isinstance(pending[-1], _Part)
+            and not any(s.strip() for s in pending[-1].lines)
+        ):
+            pending.pop()
+        last = pending[-1] if pending else None
+        if not isinstance(last, SubHeading):
+            return None
+        if titles is not None and normalize_title(plain_text(last.text)) not in titles:
+            return None
+        pending.pop()
+        self.report.headings_kept -= 1
+        self.report.headings_other += 1
+        return last
+
+    def _generated_heading(self, *titles: str) -> None:
+        heading = self._take_heading(set(titles))
+        if heading is not None:
+            self.report.note(
+                heading.line,
+                f"heading {plain_text(heading.text)!r} is written by the builder with its table",
+            )
+
     def findings_table(self, block: Block, table: GfmTable) -> None:
+        self._generated_heading("findings")
         self.report.rows_mapped += 1  # the header
         for row in table.rows:
             cells = [unescape_cell(cell) for cell in row.cells]
@@ -435,6 +476,39 @@ class _Importer:
             self.current.directives.append(
                 Finding(finding_id, name.strip(), reviewer.strip(), notes.strip(), row.line + 1)
             )
+
+    def _details_table(self, table: GfmTable) -> bool:
+        """The Assessment Details table, once the hands-on statement said yes or no."""
+        if table.width != 2:
+            return False
+        keys = {_norm_cell(row.cells[0]) for row in table.rows if row.cells}
+        if not keys or not keys <= set(DETAILS_FIELDS) | {""}:
+            return False
+        if self.hands_on is None:
+            dates = [
+                r.cells[1] for r in table.rows if _norm_cell(r.cells[0]) == "date of assessment"
+            ]
+            if not any(re.fullmatch(r"\s*\d{8}\s*-\s*\d{8}\s*", d) for d in dates):
+                return False  # no statement and no real dates: nothing to say it was performed
+            self.hands_on = HandsOn("yes", line=table.header.line + 1)
+            self.current.directives.append(self.hands_on)
+        return not (self.hands_on.dates or self.hands_on.reviewers)
+
+    def details_table(self, table: GfmTable) -> None:
+        assert self.hands_on is not None
+        self._generated_heading("assessment details")
+        self.report.rows_mapped += 1 if any(table.header.cells) else 0
+        for row in table.rows:
+            cells = [unescape_cell(cell) for cell in row.cells] + [""]
+            field = DETAILS_FIELDS.get(_norm_cell(cells[0]))
+            if field is None or not cells[1].strip():
+                self.report.rows_empty += 1
+                continue
+            value = " ".join(cells[1].split())
+            if field == "reviewers":
+                value = value.replace(";", ",") if "(" in value or "@" in value else value
+            setattr(self.hands_on, field, value)
+            self.report.rows_mapped += 1
 
     def _metadata_table(self, table: GfmTable) -> bool:
         if self.metadata is not None and self.metadata.options:
@@ -471,9 +545,7 @@ class _Importer:
                 self.report.rows_kept += 1
                 last = None
                 continue
-            mapped, keep = self.set_option(
-                metadata, option, value, row.line + 1, continued=not key
-            )
+            mapped, keep = self.set_option(metadata, option, value, row.line + 1, continued=not key)
             if keep:
                 kept.append(row)
             if mapped:
@@ -506,8 +578,9 @@ class _Importer:
             return False, False
         keep = False
         if option == "security-provider":
-            answer = re.match(r"^\W*(yes|no)(?:\W*$|[.,;:!)\u2013\u2014-]\s*(?P<rest>.*)$)",
-                              value, re.IGNORECASE)
+            answer = re.match(
+                r"^\W*(yes|no)(?:\W*$|[.,;:!)\u2013\u2014-]\s*(?P<rest>.*)$)", value, re.IGNORECASE
+            )
             if answer is None:
                 return False, self._keep_row(option, value, line, "not yes or no")
             keep = bool(answer["rest"])
@@ -565,8 +638,13 @@ class _Importer:
                 self.report.note(row.line + 1, "row of dashes in a table ignored")
                 continue
             urls = _urls(url)
-            if not doc or len(urls) != 1 or (
-                url.strip() not in {urls[0], f"<{urls[0]}>"} and not _LINK_ONLY.match(url.strip())
+            if (
+                not doc
+                or len(urls) != 1
+                or (
+                    url.strip() not in {urls[0], f"<{urls[0]}>"}
+                    and not _LINK_ONLY.match(url.strip())
+                )
             ):
                 self.report.note(row.line + 1, f"security link {doc!r} is not one URL: row kept")
                 kept.append(row)
@@ -583,7 +661,11 @@ class _Importer:
         if kept:
             self.report.rows_kept += len(kept)
             self.keep_lines(
-                [block.lines[0], block.lines[1], *(block.lines[r.line - block.start] for r in kept)],
+                [
+                    block.lines[0],
+                    block.lines[1],
+                    *(block.lines[r.line - block.start] for r in kept),
+                ],
                 block.start,
             )
 
@@ -591,7 +673,8 @@ class _Importer:
         self.count_rows(table, mapped=False)
         widest = max((len(row.cells) for row in table.rows), default=0)
         extra = [
-            row for row in table.rows
+            row
+            for row in table.rows
             if len(row.cells) > table.width and any(row.cells[table.width :])
         ]
         if not extra:
@@ -632,10 +715,10 @@ class _Importer:
             self.add(CodeBlock(block.lines, "html", block.lineno))
             return
         kept: list[list[HtmlCell]] = []
-        metadata_ok = self.current.key in {None, "metadata"} and (
-            self.metadata is None or not self.metadata.options
-        ) and any(
-            row and _norm_cell(row[0].inline) in METADATA_FIELDS for row in rows
+        metadata_ok = (
+            self.current.key in {None, "metadata"}
+            and (self.metadata is None or not self.metadata.options)
+            and any(row and _norm_cell(row[0].inline) in METADATA_FIELDS for row in rows)
         )
         metadata = self._get_metadata(block.lineno) if metadata_ok else None
         for row in rows:
@@ -677,6 +760,12 @@ class _Importer:
         self.add(CodeBlock(block.lines, "html", block.lineno))
 
     def keep(self, block: Block) -> None:
+        if block.kind != "table":  # tables nested in lists or quotes: count their rows
+            for empty in _nested_table_rows(block.tokens):
+                if empty:
+                    self.report.rows_empty += 1
+                else:
+                    self.report.rows_kept += 1
         self.pending[id(self.current)].parts.append(_Part(block.lines, block.tokens, block.start))
 
     def keep_lines(self, lines: list[str], start: int) -> None:
@@ -703,7 +792,7 @@ class _Importer:
             if not all(isinstance(p, _Part) for p in parts):
                 continue
             body = " ".join(" ".join(p.lines) for p in parts if isinstance(p, _Part))
-            fixed = outline_section.render_text("[project]")
+            fixed = outline_section.render_text("[project]") or ""
             if _similar(body, fixed, self.project):
                 self.report.note(
                     section.line,
@@ -821,6 +910,27 @@ def _in_link(inline: Token, child: Token) -> bool:
         elif token.type == "link_close":
             depth -= 1
     return False
+
+
+def _nested_table_rows(tokens: list[Token]) -> list[bool]:
+    """For each row of each table in *tokens*: whether it is empty (empty headers left out)."""
+    rows: list[bool] = []
+    in_head = False
+    cells: list[str] = []
+    for token in tokens:
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open":
+            cells = []
+        elif token.type == "inline" and cells is not None:
+            cells.append(token.content)
+        elif token.type == "tr_close":
+            empty = not any(cell.strip() for cell in cells)
+            if not (empty and in_head):
+                rows.append(empty)
+    return rows
 
 
 def _shift_tokens(tokens: list[Token], offset: int) -> None:

@@ -20,11 +20,11 @@ from .rst import rst_directive, rst_heading
 if TYPE_CHECKING:
     from pathlib import Path
 
-#: placeholder values of the ``assessment-metadata`` stub; ``check`` flags each "TODO"
+#: placeholder values of the ``assessment-metadata`` stub, each one flagged by ``check``
+#: (not a URL, not yes/no); languages is left out so ``metadata-missing`` names it
 METADATA_STUB = {
     "software": "TODO",
     "security-provider": "TODO",
-    "languages": "TODO",
     "sbom": "TODO",
 }
 
@@ -79,21 +79,14 @@ def init_files(outline: Outline, project: str, fmt: str) -> dict[str, str]:
         files[page_name(first) + suffix] = "\n".join(lines).rstrip("\n") + "\n"
     directive = "joint-assessment" if outline.name == "joint" else "self-assessment"
     title = f"{project} security assessment"
-    if myst:
-        index = [
-            *_heading(title, 1, myst),
-            *myst_directive("toctree", "", {"maxdepth": "2"}, pages),
-            "",
-            *myst_directive(directive),
-        ]
-    else:
-        index = [
-            *_heading(title, 1, myst),
-            *rst_directive("toctree", "", {"maxdepth": "2"}, pages),
-            "",
-            *rst_directive(directive),
-        ]
-    files["index" + suffix] = "\n".join(index) + "\n"
+    write = myst_directive if myst else rst_directive
+    index_page = [
+        *_heading(title, 1, myst),
+        *write("toctree", "", {"maxdepth": "2"}, pages),
+        "",
+        *write(directive),
+    ]
+    files["index" + suffix] = "\n".join(index_page) + "\n"
     return files
 
 

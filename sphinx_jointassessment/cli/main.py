@@ -68,9 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
         "assembled assessment, and one page per part of the outline whose sections are "
         "'TODO: <guidance>' stubs, so that `check` lists exactly what is left to write.",
     )
-    init.add_argument("dir", metavar="DIR", type=Path, help="new folder (must not exist or be empty)")
+    init.add_argument(
+        "dir", metavar="DIR", type=Path, help="new folder (must not exist or be empty)"
+    )
     init.add_argument("--format", choices=("myst", "rst"), default="myst", help="default: myst")
-    init.add_argument("--outline", choices=("joint", "self"), default="joint", help="default: joint")
+    init.add_argument(
+        "--outline", choices=("joint", "self"), default="joint", help="default: joint"
+    )
     init.add_argument("--project", metavar="NAME", help="project name (default: from DIR)")
 
     imp = commands.add_parser(
@@ -81,15 +85,27 @@ def build_parser() -> argparse.ArgumentParser:
         "With --format rst the Markdown content is converted to reStructuredText.",
     )
     imp.add_argument("file", metavar="FILE.md", type=Path, help="the assessment to import")
-    imp.add_argument("-o", "--output", metavar="DIR", type=Path, required=True,
-                     help="new folder (must not exist or be empty)")
+    imp.add_argument(
+        "-o",
+        "--output",
+        metavar="DIR",
+        type=Path,
+        required=True,
+        help="new folder (must not exist or be empty)",
+    )
     imp.add_argument("--format", choices=("myst", "rst"), default="myst", help="default: myst")
-    imp.add_argument("--outline", choices=("joint", "self"),
-                     help="default: joint if the title or file name says 'joint', else self")
+    imp.add_argument(
+        "--outline",
+        choices=("joint", "self"),
+        help="default: joint if the title or file name says 'joint', else self",
+    )
     imp.add_argument("--project", metavar="NAME", help="project name (default: from the title)")
-    imp.add_argument("--base-url", metavar="URL",
-                     help="where FILE.md is published (for example its GitHub folder URL), to "
-                     "keep relative links and images as links")
+    imp.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="where FILE.md is published (for example its GitHub folder URL), to "
+        "keep relative links and images as links",
+    )
 
     check = commands.add_parser(
         "check",

@@ -14,12 +14,13 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CliError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
@@ -51,9 +52,7 @@ def normalise_text(text: str) -> str:
     """Unix newlines, no BOM, NUL as U+FFFD (what CommonMark does), no other C0 controls."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return "".join(
-        "\ufffd" if ch == "\x00" else ch
-        for ch in text
-        if ch in "\n\t" or ch >= " " or ch == "\x00"
+        "\ufffd" if ch == "\x00" else ch for ch in text if ch in "\n\t" or ch >= " " or ch == "\x00"
     )
 
 

@@ -92,7 +92,17 @@ class Finding:
     line: int
 
 
-Directive = Matrix | Finding | Metadata
+@dataclass(slots=True)
+class HandsOn:
+    """The ``hands-on-assessment`` block: the template's sentence and Assessment Details."""
+
+    performed: str
+    dates: str = ""
+    reviewers: str = ""
+    line: int = 0
+
+
+Directive = Matrix | Finding | Metadata | HandsOn
 
 
 @dataclass(slots=True)

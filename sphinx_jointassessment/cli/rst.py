@@ -14,6 +14,8 @@ from .mdparse import display_width
 #: adornment of each heading level: level 1 has an overline as well
 _ADORNMENTS = {1: "=", 2: "=", 3: "-", 4: "~", 5: "^", 6: '"'}
 _SPECIAL = re.compile(r"([\\*`_|])")
+#: text is escaped, so a line starting with one of these starts with markup
+_MARKUP_STARTS = ("`", "*", "|img-", ":ref:`")
 _LINE_START = re.compile(r"^(?:[^\w\s]|\w{1,3}[.)](?:\s|$))")
 
 
@@ -25,6 +27,8 @@ def escape(text: str) -> str:
 def escape_line_start(line: str) -> str:
     """A paragraph line that must not start a list, a field, a comment or a heading."""
     stripped = line.lstrip()
+    if stripped.startswith(_MARKUP_STARTS):  # inline markup the converter wrote, not text
+        return line
     if stripped and _LINE_START.match(stripped) and not stripped.startswith("\\"):
         indent = line[: len(line) - len(stripped)]
         return f"{indent}\\{stripped}"

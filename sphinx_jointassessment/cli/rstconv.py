@@ -56,8 +56,10 @@ def _blocks(nodes: list[SyntaxTreeNode], context: RstContext) -> list[str]:
             continue
         if lines:
             lines.append("")
-        if node.type == "blockquote" or (previous in {"bullet_list", "ordered_list"}
-                                         and node.type in {"bullet_list", "ordered_list"}):
+        if node.type == "blockquote" or (
+            previous in {"bullet_list", "ordered_list"}
+            and node.type in {"bullet_list", "ordered_list"}
+        ):
             lines += ["..", ""]  # an empty comment ends the list before a quote/new list
         lines += block
         previous = node.type
@@ -144,8 +146,12 @@ def _table(node: SyntaxTreeNode, context: RstContext) -> list[str]:
     header_rows = 0
     for section in node.children:
         for row in section.children:
-            rows.append([inline(cell.children[0] if cell.children else None, context)
-                         for cell in row.children])
+            rows.append(
+                [
+                    inline(cell.children[0] if cell.children else None, context)
+                    for cell in row.children
+                ]
+            )
             if section.type == "thead":
                 header_rows += 1
     return list_table(rows, header_rows)
@@ -161,8 +167,11 @@ def list_table(rows: list[list[str]], header_rows: int) -> list[str]:
         cells = row + [""] * (width - len(row))
         for index, cell in enumerate(cells):
             prefix = "* - " if index == 0 else "  - "
-            body.append((prefix + escape_line_start(cell.strip())).rstrip() if cell.strip()
-                        else prefix + "\\")
+            body.append(
+                (prefix + escape_line_start(cell.strip())).rstrip()
+                if cell.strip()
+                else prefix + "\\"
+            )
     options = {"header-rows": str(header_rows)} if header_rows else {}
     return rst_directive("list-table", "", options, body)
 

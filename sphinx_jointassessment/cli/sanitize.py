@@ -21,23 +21,27 @@ import functools
 import re
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .mdparse import markdown_parser
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from markdown_it.token import Token
 
     from .model import Report
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_A_OPEN = re.compile(r"""^<a\s[^>]*?\bhref\s*=\s*(["'])(?P<url>[^"'<>\s]+)\1[^>]*>$""", re.I)
+_A_CLOSE = re.compile(r"^</a\s*>$", re.IGNORECASE)
 _BR = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
 _ROLE = re.compile(r"\{[A-Za-z0-9_:+.-]+\}`")
-_FENCE_OPEN = re.compile(r"^(?P<indent>\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_HARD_BREAK = re.compile(r"(?:(?<!\\)\\| {2,})$")
+_FENCE_OPEN = re.compile(
+    r"^(?P<indent>\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?)(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
+)
 _LINE_ESCAPES = (
     (re.compile(r"^(\s*(?:>\s*)*)(%)"), r"\1\\\2"),
     (re.compile(r"^(\s*(?:>\s*)*)(\([^()\s]+\)=\s*)$"), r"\1\\\2"),
@@ -95,7 +99,8 @@ def sanitize_lines(
     breaks = any(c.type == "hardbreak" for t in tokens for c in t.children or ())
     if breaks:
         context.report.note(
-            first_line + 1, "hard line breaks made ordinary line ends (MyST writes them as raw HTML)"
+            first_line + 1,
+            "hard line breaks made ordinary line ends (MyST writes them as raw HTML)",
         )
     result: list[str] = list(lines)
     # runs of ordinary lines are scanned together (code spans and links may wrap)
@@ -112,13 +117,21 @@ def sanitize_lines(
             new += [""] * (len(run) - len(new))
             for position, (i, value) in enumerate(zip(run, new, strict=True)):
                 if breaks and position < len(run) - 1:
-                    value = _HARD_BREAK.sub("", value)
+                    value = _drop_hard_break(value)
                 result[i] = _escape_line(value)
             run = []
         if number < len(lines):
             token = special[number]
             result[number] = _special_line(lines[number], token, number + first_line, context)
     return result
+
+
+def _drop_hard_break(line: str) -> str:
+    """A line without the trailing spaces or backslash that make a hard line break."""
+    stripped = line.rstrip()
+    if stripped.endswith("\\") and not stripped.endswith("\\\\"):
+        stripped = stripped[:-1].rstrip()
+    return stripped
 
 
 def _escape_line(line: str) -> str:
@@ -144,8 +157,8 @@ def _special_line(line: str, token: Token, absolute: int, context: LinkContext) 
             language = info.split()[0]
             if language.startswith("{") or not highlightable(language, token.content):
                 context.report.note(
-                    absolute + 1, f"code block language {language!r} cannot be highlighted: "
-                    "marked as text"
+                    absolute + 1,
+                    f"code block language {language!r} cannot be highlighted: marked as text",
                 )
                 return f"{match['indent']}{match['fence']}text"
     return line
@@ -153,8 +166,8 @@ def _special_line(line: str, token: Token, absolute: int, context: LinkContext) 
 
 @functools.cache
 def _lexer_ok(language: str) -> bool:
-    from pygments.lexers import get_lexer_by_name
-    from pygments.util import ClassNotFound
+    from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
+    from pygments.util import ClassNotFound  # type: ignore[import-untyped]
 
     if language in {"default", "none", "text", "python3", "py3", "pycon3"}:
         return True
@@ -172,11 +185,12 @@ def highlightable(language: str, code: str) -> bool:
     if language in {"default", "none", "text"}:
         return True
     from pygments.lexers import get_lexer_by_name
-    from pygments.token import Error
+    from pygments.token import Error  # type: ignore[import-untyped]
 
     try:
-        lexer = get_lexer_by_name({"python3": "python", "py3": "python", "pycon3": "pycon"}.get(
-            language, language))
+        lexer = get_lexer_by_name(
+            {"python3": "python", "py3": "python", "pycon3": "pycon"}.get(language, language)
+        )
         return not any(kind is Error for kind, _value in lexer.get_tokens(code))
     except Exception:  # a lexer that fails is one Sphinx would warn about
         return False
@@ -201,6 +215,9 @@ class _Scanner:
         self.context = context
         self.line = line
         self.out: list[str] = []
+        #: open ``<a href>`` tags turned into ``[``: (index in out, the tag)
+        self.anchors: list[tuple[int, str]] = []
+        self.url = ""
 
     def here(self, position: int) -> int:
         return self.line + self.text.count("\n", 0, position)
@@ -228,6 +245,8 @@ class _Scanner:
             else:
                 self.out.append(ch)
                 position += 1
+        for index, html in self.anchors:  # an <a href> never closed: its tag as text
+            self.out[index] = "\\" + html
         return "".join(self.out)
 
     def _code_span(self, position: int) -> int:
@@ -263,6 +282,17 @@ class _Scanner:
             return ""
         if _BR.match(html):
             return " "
+        anchor = _A_OPEN.match(html)
+        if anchor is not None and not self.anchors:
+            url = anchor["url"]
+            scheme = _SCHEME.match(url)
+            if scheme is not None and scheme.group(0)[:-1].lower() in SAFE_SCHEMES:
+                self.anchors.append((len(self.out), html))
+                self.url = url
+                return "["
+        if _A_CLOSE.match(html) and self.anchors:
+            self.anchors.pop()
+            return f"]({_written(self.url)})"
         self.context.report.note(self.here(position), f"inline HTML kept as text: {html!r}")
         return "\\" + html
 

@@ -1,0 +1,373 @@
+"""Synthetic Sphinx projects for the benchmarks, each in two variants.
+
+Every project exists as ``ext`` (written with the extension's directives,
+``extensions = ["sphinx_jointassessment"]``) and as ``plain`` (the same content
+written with plain Sphinx markup, no extension at all), so that one run can
+compare the two on the same machine:
+
+* ``matrices``: pages with three 4x4 threat matrices each. ``plain`` writes the
+  same cells ("LABEL: text Score: N", notes) as ``list-table`` blocks.
+* ``findings``: pages with ten findings each and one ``findings-table`` on a page
+  of its own. ``plain`` writes each finding as an ``admonition`` with the same
+  fields and notes, and the table page without a table.
+* ``assessment``: the ``findings`` project (``ext`` only) plus a page with
+  ``joint-assessment`` and one page contributing every required outline section,
+  so that the ``jointassessment`` builder has a complete assessment to write.
+
+Content is deterministic (no randomness, no dates): the same arguments always
+give the same files. Usable alone::
+
+    python benchmarks/generate.py findings ext /tmp/findings --pages 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+VARIANTS = ("ext", "plain")
+PROJECTS = ("matrices", "findings", "assessment")
+
+COMPONENTS = ("Server", "Agent", "Container (same node)", "Container (diff node)")
+ATTACK_CLASSES = ("Identity Theft", "Compromise", "Denial of Service")
+LABELS = ("N/A", "NONE", "MITM", "ESCAPE", "Mitigated by mTLS", "HAMMER")
+SEVERITIES = ("critical", "high", "medium", "low", "informational")
+STATUSES = ("open", "fixed", "accepted", "wontfix")
+REVIEWERS = ("Jane Doe (@jdoe)", "John Roe (@jroe)", "Ada Lovelace (@ada)")
+
+#: the required sections of the joint outline (SPEC §3), written by the assessment project
+SECTION_KEYS = (
+    "overview",
+    "overview.background",
+    "overview.goal",
+    "overview.non-goals",
+    "intended-use.target-users",
+    "intended-use.operation",
+    "project-design.design",
+    "project-design.data-flow",
+    "functions-and-features.critical",
+    "functions-and-features.relevant",
+    "security-functions-and-features",
+    "configuration.default",
+    "configuration.secure",
+    "project-compliance",
+    "security-analysis.attacker-motivations",
+    "security-analysis.predisposing-conditions",
+    "security-analysis.expected-attacker-capabilities",
+    "security-analysis.attack-risks-and-effects",
+    "security-analysis.security-degradation",
+    "security-analysis.compensating-mechanisms",
+    "threat-model",
+    "secure-development-practices",
+    "security-issue-resolution",
+    "roadmap.next-steps",
+    "roadmap.cncf-requests",
+    "appendix.known-issues",
+    "appendix.case-studies",
+    "appendix.related-projects",
+)
+
+PROSE = (
+    "This page describes one part of the system in the words its maintainers use, "
+    "with *emphasis*, ``inline code`` and a `link <https://example.org/docs>`_, "
+    "as an ordinary documentation page would."
+)
+
+
+def _conf(variant: str, project: str) -> str:
+    extensions = ["sphinx_jointassessment"] if variant == "ext" else []
+    lines = [
+        f'project = "Bench {project}"',
+        'author = "Benchmarks"',
+        f"extensions = {extensions!r}",
+        'exclude_patterns = ["_build"]',
+        # the same for both variants; keeps the html writer's work comparable
+        'html_theme = "alabaster"',
+    ]
+    if variant == "ext":
+        lines.append('jointassessment_project = "Bench"')
+        if project == "findings":
+            # findings without a hands-on-assessment block are reported once; the plain
+            # variant has no such check, so keep both builds free of warnings
+            lines.append('suppress_warnings = ["jointassessment.hands-on-inconsistent"]')
+    return "\n".join(lines) + "\n"
+
+
+def _heading(text: str, char: str = "=") -> str:
+    return f"{text}\n{char * len(text)}\n"
+
+
+def _toctree_page(title: str, pages: list[str], intro: str = "") -> str:
+    toctree = "\n".join(f"   {page}" for page in pages)
+    return f"{_heading(title)}\n{intro or PROSE}\n\n.. toctree::\n   :maxdepth: 1\n\n{toctree}\n"
+
+
+#: pages per chapter: a large site is a tree, not one flat list; with a flat toctree the
+#: sidebar of every page lists every page, and plain Sphinx spends most of its time there
+CHAPTER = 50
+
+
+def _index(title: str, pages: list[str], extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """``index.rst`` with one chapter page per ``CHAPTER`` pages, then the *extra* pages."""
+    files = {}
+    chapters = []
+    for start in range(0, len(pages), CHAPTER):
+        name = f"chapter{start // CHAPTER:02d}"
+        files[f"{name}.rst"] = _toctree_page(
+            f"Chapter {start // CHAPTER + 1}", [f"/{page}" for page in pages[start : start + CHAPTER]]
+        )
+        chapters.append(name)
+    files["index.rst"] = _toctree_page(title, [*chapters, *extra])
+    return files
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _fresh(dest: Path) -> Path:
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    return dest
+
+
+# -- threat matrices ---------------------------------------------------------------------
+
+
+def _cells(page: int, matrix: int) -> list[dict[str, object]]:
+    """The 16 cells of one matrix: label, text, score (none for N/A), sometimes a note."""
+    cells = []
+    for v, victim in enumerate(COMPONENTS):
+        for a, attacker in enumerate(COMPONENTS):
+            n = page * 48 + matrix * 16 + v * 4 + a
+            label = "N/A" if v == a else LABELS[1 + n % (len(LABELS) - 1)]
+            cell: dict[str, object] = {
+                "victim": victim,
+                "attacker": attacker,
+                "label": label,
+                "text": f"The {attacker.lower()} can reach the {victim.lower()} in case {n}.",
+                "score": None if label == "N/A" else round((n % 97) * 0.75 + 0.5, 2),
+                "note": "Only under a non-default configuration." if n % 5 == 0 else None,
+            }
+            cells.append(cell)
+    return cells
+
+
+def _matrix_ext(page: int, matrix: int, title: str) -> str:
+    lines = [
+        f".. threat-matrix:: {title}",
+        f"   :name: p{page}-m{matrix}",
+        "",
+        "   components: [" + ", ".join(COMPONENTS) + "]",
+        "   cells:",
+    ]
+    for cell in _cells(page, matrix):
+        lines.append(f"     - victim: {cell['victim']}")
+        lines.append(f"       attacker: {cell['attacker']}")
+        lines.append(f"       label: {cell['label']}")
+        lines.append(f"       text: {cell['text']}")
+        if cell["score"] is not None:
+            lines.append(f"       score: {cell['score']}")
+        if cell["note"]:
+            lines.append(f"       notes: [{cell['note']}]")
+    return "\n".join(lines) + "\n"
+
+
+def _matrix_plain(page: int, matrix: int, title: str) -> str:
+    lines = [
+        f".. list-table:: {title}",
+        f"   :name: p{page}-m{matrix}",
+        "   :header-rows: 1",
+        "   :stub-columns: 1",
+        "",
+        "   * - Victim Components",
+    ]
+    lines += [f"     - {attacker}" for attacker in COMPONENTS]
+    cells = {(c["victim"], c["attacker"]): c for c in _cells(page, matrix)}
+    for victim in COMPONENTS:
+        lines.append(f"   * - Victim {victim}")
+        for attacker in COMPONENTS:
+            cell = cells[(victim, attacker)]
+            text = f"**{cell['label']}**: {cell['text']}"
+            if cell["score"] is not None:
+                text += f" Score: {cell['score']}"
+            lines.append(f"     - {text}")
+            if cell["note"]:
+                lines.append("")
+                lines.append(f"       **NOTE:** {cell['note']}")
+    return "\n".join(lines) + "\n"
+
+
+def matrices(dest: Path, variant: str, pages: int = 200) -> Path:
+    """*pages* pages, each with three 4x4 threat matrices (or list-tables)."""
+    root = _fresh(dest)
+    names = [f"model/page{page:04d}" for page in range(pages)]
+    files = {"conf.py": _conf(variant, "matrices"), **_index("Threat models", names)}
+    render = _matrix_ext if variant == "ext" else _matrix_plain
+    for page, name in enumerate(names):
+        parts = [_heading(f"Component {page}"), PROSE, ""]
+        for matrix, title in enumerate(ATTACK_CLASSES):
+            parts += [_heading(f"{title} of component {page}", "-"), render(page, matrix, title)]
+        files[f"{name}.rst"] = "\n".join(parts)
+    _write(root, files)
+    return root
+
+
+# -- findings ------------------------------------------------------------------------------
+
+
+def finding_title(number: int, revision: int = 0) -> str:
+    title = f"Default configuration {number} exposes the admin API"
+    return title if revision == 0 else f"{title} (renamed {revision})"
+
+
+def _finding_fields(number: int) -> dict[str, str]:
+    return {
+        "reviewer": REVIEWERS[number % len(REVIEWERS)],
+        "severity": SEVERITIES[number % len(SEVERITIES)],
+        "status": STATUSES[number % len(STATUSES)],
+        "issue": f"https://github.com/example/project/issues/{number}",
+    }
+
+
+def _finding_notes(number: int) -> list[str]:
+    return [
+        f"The admin API of instance {number} listens on all interfaces by default, so any",
+        "workload on the node can reach it. See the `hardening guide",
+        "<https://example.org/hardening>`_ and ``admin.listen`` in the configuration.",
+        "",
+        "- bind to ``127.0.0.1`` by default;",
+        "- require a client certificate.",
+    ]
+
+
+def _finding_ext(number: int, revision: int) -> str:
+    fields = _finding_fields(number)
+    lines = [f".. finding:: {finding_title(number, revision)}", f"   :id: {number}"]
+    lines += [f"   :{key}: {value}" for key, value in fields.items()]
+    lines.append("")
+    lines += [f"   {line}".rstrip() for line in _finding_notes(number)]
+    return "\n".join(lines) + "\n"
+
+
+def _finding_plain(number: int, revision: int) -> str:
+    fields = _finding_fields(number)
+    lines = [
+        f".. admonition:: Finding {number}: {finding_title(number, revision)}",
+        f"   :class: finding severity-{fields['severity']}",
+        "",
+        f"   :Severity: {fields['severity'].capitalize()}",
+        f"   :Status: {fields['status']}",
+        f"   :Reviewer: {fields['reviewer']}",
+        f"   :Issue: {fields['issue']}",
+        "",
+    ]
+    lines += [f"   {line}".rstrip() for line in _finding_notes(number)]
+    return "\n".join(lines) + "\n"
+
+
+def findings_page(variant: str, page: int, per_page: int, revisions: dict[int, int]) -> str:
+    """One page of *per_page* findings; ``revisions`` renames some (number -> revision)."""
+    render = _finding_ext if variant == "ext" else _finding_plain
+    parts = [_heading(f"Area {page}"), PROSE, ""]
+    for index in range(per_page):
+        number = page * per_page + index + 1
+        parts.append(render(number, revisions.get(number, 0)))
+    return "\n".join(parts)
+
+
+def findings_page_name(page: int) -> str:
+    return f"area/page{page:04d}"
+
+
+#: the page that lists every finding (a ``findings-table`` in the ``ext`` variant)
+TABLE_PAGE = "findings"
+
+
+def findings(dest: Path, variant: str, pages: int = 500, per_page: int = 10) -> Path:
+    """*pages* pages of *per_page* findings, and a page with the findings table."""
+    root = _fresh(dest)
+    names = [findings_page_name(page) for page in range(pages)]
+    files = {"conf.py": _conf(variant, "findings"), **_index("Findings of the review", names, (TABLE_PAGE,))}
+    for page, name in enumerate(names):
+        files[f"{name}.rst"] = findings_page(variant, page, per_page, {})
+    table = ".. findings-table::\n" if variant == "ext" else "Each finding is on its area's page.\n"
+    files[f"{TABLE_PAGE}.rst"] = f"{_heading('All findings')}\n{table}"
+    _write(root, files)
+    return root
+
+
+def rename_finding(root: Path, variant: str, number: int, revision: int, per_page: int = 10) -> Path:
+    """Rewrite the page of finding *number* with that finding renamed; the page's path."""
+    page = (number - 1) // per_page
+    path = root / f"{findings_page_name(page)}.rst"
+    path.write_text(findings_page(variant, page, per_page, {number: revision}), encoding="utf-8")
+    return path
+
+
+# -- the assembled assessment --------------------------------------------------------------
+
+
+def assessment(dest: Path, pages: int = 500, per_page: int = 10) -> Path:
+    """The ``ext`` findings project plus every required section and a joint-assessment page."""
+    root = findings(dest, "ext", pages, per_page)
+    names = [findings_page_name(page) for page in range(pages)]
+    index = _index("Findings of the review", names, (TABLE_PAGE, "sections", "assessment"))
+    sections = [_heading("Assessment sections"), PROSE, ""]
+    for key in SECTION_KEYS:
+        sections += [
+            f".. assessment-section:: {key}",
+            "",
+            f"   Bench's text for {key}, with a `link <https://example.org/{key}>`_",
+            "   and ``code``.",
+            "",
+        ]
+    sections += [
+        ".. hands-on-assessment::",
+        "   :performed: yes",
+        "   :dates: 03012025-03152025",
+        "   :reviewers: Jane Doe (@jdoe); John Roe (@jroe)",
+        "",
+        "   The reviewers confirmed the findings listed on the area pages.",
+        "",
+    ]
+    _write(
+        root,
+        {
+            "sections.rst": "\n".join(sections),
+            "assessment.rst": f"{_heading('Joint assessment')}\n.. joint-assessment::\n",
+            "index.rst": index["index.rst"],
+        },
+    )
+    return root
+
+
+def generate(project: str, variant: str, dest: Path, pages: int | None = None) -> Path:
+    if project == "matrices":
+        return matrices(dest, variant, pages or 200)
+    if project == "findings":
+        return findings(dest, variant, pages or 500)
+    if project == "assessment":
+        return assessment(dest, pages or 500)
+    raise ValueError(f"unknown project {project!r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("project", choices=PROJECTS)
+    parser.add_argument("variant", choices=VARIANTS)
+    parser.add_argument("dest", type=Path)
+    parser.add_argument("--pages", type=int, default=None)
+    args = parser.parse_args(argv)
+    root = generate(args.project, args.variant, args.dest, args.pages)
+    print(root)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,397 @@
+"""Benchmarks: what the extension costs, measured against plain Sphinx in the same run.
+
+Each benchmark builds a synthetic project (``generate.py``) twice: once written
+with the extension, once written with plain Sphinx markup (or, for the builder,
+with the html builder), on the same machine, in the same run, alternating the
+two so that a change in machine load touches both alike. Every build
+
+* runs as its own subprocess, ``python -m sphinx -q -j 1 -b BUILDER SRC OUT``,
+  so start-up is timed equally;
+* starts from a fresh copy of the sources in a fresh temporary folder (except
+  the incremental rebuilds, which by definition follow a full build);
+* is timed by wall clock, and its peak memory is the maximum resident set size
+  of that subprocess alone (``os.wait4``; ``RUSAGE_CHILDREN`` would give the
+  maximum over every build of the run).
+
+The table gives the median of ``--repeat`` runs. Benchmarks are not tests: the
+runner exits 0 when a target is missed, and marks the row ``MISSED``. It does
+exit 1 when a build fails or an assertion on the output does not hold (the
+incremental build must rewrite the findings table with the new name).
+
+    python benchmarks/run.py              # the full run (about 10 minutes on 2 cores)
+    python benchmarks/run.py --quick      # a smoke run: fewer pages, one repeat
+    python3 -m nox -s bench -- --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate  # noqa: E402  (the generator beside this file)
+
+
+@dataclass
+class Build:
+    """One build subprocess: wall time, CPU time (user + system), peak RSS in MiB."""
+
+    wall: float
+    cpu: float
+    rss_mib: float
+
+
+@dataclass
+class Row:
+    name: str
+    target: float
+    #: what is compared: "time" (seconds) or "memory" (MiB)
+    unit: str = "time"
+    plain: list[float] = field(default_factory=list)
+    ext: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def plain_value(self) -> float:
+        return statistics.median(self.plain)
+
+    @property
+    def ext_value(self) -> float:
+        return statistics.median(self.ext)
+
+    @property
+    def ratio(self) -> float:
+        return self.ext_value / self.plain_value
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio <= self.target
+
+
+class BuildFailed(RuntimeError):
+    pass
+
+
+def sphinx_build(src: Path, out: Path, builder: str = "html", log: Path | None = None) -> Build:
+    """Run one build as a subprocess; its own wall time, CPU time and peak RSS."""
+    command = [sys.executable, "-m", "sphinx", "-q", "-j", "1", "-b", builder, str(src), str(out)]
+    log = log or out.parent / f"{out.name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as stream:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=stream, stderr=subprocess.STDOUT)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise BuildFailed(
+            f"{' '.join(command)} exited {process.returncode}:\n{log.read_text(errors='replace')}"
+        )
+    warnings = [line for line in log.read_text(errors="replace").splitlines() if "WARNING" in line]
+    if warnings:
+        print(f"  note: {len(warnings)} warnings in {src.name}, e.g. {warnings[0]}", file=sys.stderr)
+    # ru_maxrss is in KiB on Linux
+    return Build(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+class Bench:
+    def __init__(self, work: Path, args: argparse.Namespace) -> None:
+        self.work = work
+        self.repeat = args.repeat
+        self.metric = args.metric
+        self.verbose = args.verbose
+        self.matrix_pages = args.matrix_pages
+        self.finding_pages = args.finding_pages
+        self.sources = work / "sources"
+        self.runs = 0
+        self.rows: list[Row] = []
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def source(self, project: str, variant: str, pages: int) -> Path:
+        """The generated project (made once per run, copied for each build)."""
+        path = self.sources / f"{project}-{variant}"
+        if not path.exists():
+            generate.generate(project, variant, path, pages)
+        return path
+
+    def fresh_build(self, src: Path, builder: str = "html") -> tuple[Build, Path]:
+        """Copy *src* to a fresh folder and build it there; the build and the folder."""
+        self.runs += 1
+        folder = Path(tempfile.mkdtemp(prefix=f"{self.runs:03d}-{src.name}-", dir=self.work))
+        project = folder / "src"
+        shutil.copytree(src, project)
+        build = sphinx_build(project, folder / builder, builder)
+        self.log(f"{src.name} -b {builder}", build)
+        return build, folder
+
+    def log(self, what: str, build: Build) -> None:
+        if self.verbose:
+            print(
+                f"  {what}: {build.wall:.2f} s wall, {build.cpu:.2f} s CPU, {build.rss_mib:.0f} MiB",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    def value(self, build: Build) -> float:
+        return build.cpu if self.metric == "cpu" else build.wall
+
+    def pair(self, plain: callable, ext: callable) -> list[tuple[Build, Build]]:
+        """*plain* and *ext* ``repeat`` times, alternating which goes first."""
+        results = []
+        for index in range(self.repeat):
+            if index % 2 == 0:
+                p, e = plain(), ext()
+            else:
+                e, p = ext(), plain()
+            results.append((p, e))
+        return results
+
+    # -- benchmarks ------------------------------------------------------------------------
+
+    def matrices(self) -> None:
+        pages = self.matrix_pages
+        plain_src = self.source("matrices", "plain", pages)
+        ext_src = self.source("matrices", "ext", pages)
+        print(f"# {pages} pages x 3 threat matrices, against list-table", file=sys.stderr)
+        results = self.pair(
+            lambda: self.fresh_build(plain_src)[0], lambda: self.fresh_build(ext_src)[0]
+        )
+        self.add_rows(f"{pages} pages x 3 threat matrices (rST) vs list-table", 1.0, results)
+
+    def findings(self) -> None:
+        pages = self.finding_pages
+        plain_src = self.source("findings", "plain", pages)
+        ext_src = self.source("findings", "ext", pages)
+        print(
+            f"# {pages} pages x 10 findings + findings-table, against admonitions", file=sys.stderr
+        )
+        folders: dict[str, Path] = {}
+
+        def build(variant: str, src: Path) -> Build:
+            result, folder = self.fresh_build(src)
+            old = folders.get(variant)
+            folders[variant] = folder
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+            return result
+
+        results = self.pair(lambda: build("plain", plain_src), lambda: build("ext", ext_src))
+        self.add_rows(
+            f"{pages} pages x 10 findings + findings-table vs admonitions", 1.3, results
+        )
+        self.incremental(folders, pages)
+
+    def incremental(self, folders: dict[str, Path], pages: int) -> None:
+        """Rename one finding (a different one each time), rebuild, check the table."""
+        print("# incremental rebuild after renaming one finding", file=sys.stderr)
+        row = Row("incremental: rename one finding, rebuild", 2.0)
+        per_page = 10
+        for index in range(self.repeat):
+            number = (index * 37 * per_page + 5) % (pages * per_page) + 1
+            for variant in ("plain", "ext") if index % 2 == 0 else ("ext", "plain"):
+                folder = folders[variant]
+                generate.rename_finding(folder / "src", variant, number, index + 1, per_page)
+                table = folder / "html" / f"{generate.TABLE_PAGE}.html"
+                before = table.stat().st_mtime_ns
+                build = sphinx_build(folder / "src", folder / "html", "html")
+                self.log(f"incremental {variant}", build)
+                title = generate.finding_title(number, index + 1)
+                page = folder / "html" / f"{generate.findings_page_name((number - 1) // per_page)}.html"
+                assert_contains(page, title)
+                if variant == "ext":
+                    if table.stat().st_mtime_ns == before:
+                        raise AssertionError(f"{table} was not rewritten by the incremental build")
+                    assert_contains(table, title)
+                (row.ext if variant == "ext" else row.plain).append(self.value(build))
+        self.rows.append(row)
+
+    def builder(self) -> None:
+        pages = self.finding_pages
+        src = self.source("assessment", "ext", pages)
+        print(
+            f"# jointassessment builder against html, {pages}-page findings project "
+            "+ joint-assessment page",
+            file=sys.stderr,
+        )
+        results = self.pair(
+            lambda: self.cleanup(self.fresh_build(src, "html")),
+            lambda: self.cleanup(self.fresh_build(src, "jointassessment")),
+        )
+        row = Row("`jointassessment` builder vs html build of the same project", 1.0)
+        row.plain = [self.value(p) for p, _ in results]
+        row.ext = [self.value(e) for _, e in results]
+        row.note = "plain = html build with the extension"
+        self.rows.append(row)
+
+    def cleanup(self, built: tuple[Build, Path]) -> Build:
+        build, folder = built
+        shutil.rmtree(folder, ignore_errors=True)
+        return build
+
+    def add_rows(self, name: str, target: float, results: list[tuple[Build, Build]]) -> None:
+        time_row = Row(name, target)
+        time_row.plain = [self.value(p) for p, _ in results]
+        time_row.ext = [self.value(e) for _, e in results]
+        memory = Row(f"peak memory (max RSS): {name.split(' vs ')[0]}", 1.3, unit="memory")
+        memory.plain = [p.rss_mib for p, _ in results]
+        memory.ext = [e.rss_mib for _, e in results]
+        self.rows += [time_row, memory]
+
+
+def assert_contains(path: Path, text: str) -> None:
+    import html
+
+    content = html.unescape(path.read_text(encoding="utf-8"))
+    if text not in content:
+        raise AssertionError(f"{path} does not show {text!r}")
+
+
+def table(rows: list[Row], metric: str) -> str:
+    unit = "s" if metric == "wall" else "s CPU"
+    lines = [
+        f"| benchmark | plain ({unit}) | extension ({unit}) | ratio | target | ok |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        if row.unit == "memory":
+            plain, ext = f"{row.plain_value:.0f} MiB", f"{row.ext_value:.0f} MiB"
+        else:
+            plain, ext = f"{row.plain_value:.2f}", f"{row.ext_value:.2f}"
+        ok = "ok" if row.ok else "**MISSED**"
+        lines.append(
+            f"| {row.name} | {plain} | {ext} | {row.ratio:.2f}x | <= {row.target:.1f}x | {ok} |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, str]:
+    import sphinx
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor() or "unknown"
+    try:
+        import docutils
+
+        docutils_version = docutils.__version__
+    except ImportError:  # pragma: no cover
+        docutils_version = "?"
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "sphinx": sphinx.__version__,
+        "docutils": docutils_version,
+        "platform": platform.platform(),
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer pages and one repeat")
+    parser.add_argument("--repeat", type=int, default=None, help="runs of each build (median)")
+    parser.add_argument(
+        "--metric",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="time to compare: wall clock (default) or CPU time of the build process",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=("matrices", "findings", "builder"),
+        help="run only these benchmarks (findings includes the incremental rebuild)",
+    )
+    parser.add_argument("--matrix-pages", type=int, help="pages of the matrices project")
+    parser.add_argument("--finding-pages", type=int, help="pages of the findings projects")
+    parser.add_argument("--keep", type=Path, help="build here and keep the folders")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every build")
+    args = parser.parse_args(argv)
+    args.repeat = args.repeat or (1 if args.quick else 3)
+    args.matrix_pages = args.matrix_pages or (40 if args.quick else 200)
+    args.finding_pages = args.finding_pages or (60 if args.quick else 500)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+
+    info = machine()
+    print("## machine", file=sys.stderr)
+    for key, value in info.items():
+        print(f"- {key}: {value}", file=sys.stderr)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="ja-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(work, args)
+    start = time.perf_counter()
+    try:
+        for name in args.only or ("matrices", "findings", "builder"):
+            getattr(bench, name)()
+    except (BuildFailed, AssertionError) as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    elapsed = time.perf_counter() - start
+    info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    result = table(bench.rows, args.metric)
+    print()
+    print(
+        f"Median of {args.repeat} run(s) each; serial (-j 1), -q, html builder unless stated; "
+        f"{args.metric} time; total {elapsed:.0f} s."
+    )
+    print()
+    print(result)
+    missed = [row.name for row in bench.rows if not row.ok]
+    print()
+    print(f"MISSED: {len(missed)} target(s): {'; '.join(missed)}" if missed else "All targets met.")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "machine": info,
+                    "repeat": args.repeat,
+                    "metric": args.metric,
+                    "quick": args.quick,
+                    "seconds": round(elapsed, 1),
+                    "rows": [
+                        {
+                            "name": row.name,
+                            "unit": row.unit,
+                            "plain": row.plain,
+                            "extension": row.ext,
+                            "ratio": round(row.ratio, 3),
+                            "target": row.target,
+                            "ok": row.ok,
+                        }
+                        for row in bench.rows
+                    ],
+                    "table": result,
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+jointassessment_outline = "self"

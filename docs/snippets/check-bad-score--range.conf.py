@@ -1,0 +1,1 @@
+jointassessment_score_range = (0, 100)

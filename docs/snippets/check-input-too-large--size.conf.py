@@ -1,0 +1,1 @@
+jointassessment_max_input_bytes = 100

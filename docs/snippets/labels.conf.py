@@ -1,0 +1,1 @@
+jointassessment_labels = {"MITM": "conditional", "HAMMER": "mitigated"}

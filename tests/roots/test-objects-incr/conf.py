@@ -1,0 +1,2 @@
+project = "Incremental"
+extensions = ["sphinx_jointassessment"]

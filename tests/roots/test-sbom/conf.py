@@ -1,0 +1,2 @@
+project = "SBOM"
+extensions = ["sphinx_jointassessment"]
