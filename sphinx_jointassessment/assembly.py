@@ -23,12 +23,15 @@ from .placeholders import ResolveContext, ja_placeholder, make_placeholder, regi
 from .problems import Code
 from .section import (
     ASSEMBLY_KIND,
-    KIND as SECTION_KIND,
     contribution_content,
     project_outline,
     section_is_filled,
 )
-from .threat_matrix import KIND as MATRIX_KIND, render_matrix
+from .section import (
+    KIND as SECTION_KIND,
+)
+from .threat_matrix import KIND as MATRIX_KIND
+from .threat_matrix import render_matrix
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -22,7 +22,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .badges import severity_badge
-from .bodies import parse_body
+from .bodies import block_too_large, parse_body
 from .checks import register_check
 from .directive import AssessmentDirective
 from .domain import get_domain
@@ -320,6 +320,8 @@ class AttackRiskDirective(AssessmentDirective):
     option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
+        if block_too_large(self):
+            return self.error_node()
         risk, problems = parse_risk(self.arguments[0], self.options)
         for problem in problems:
             self.report(problem.code, problem.message)

@@ -37,7 +37,13 @@ def badge(text: str, colour: str, *, tooltip: str, extra_class: str) -> nodes.in
         "",
         "",
         inner,
-        classes=["sd-sphinx-override", "sd-badge", f"sd-bg-{colour}", f"sd-bg-text-{colour}", extra_class],
+        classes=[
+            "sd-sphinx-override",
+            "sd-badge",
+            f"sd-bg-{colour}",
+            f"sd-bg-text-{colour}",
+            extra_class,
+        ],
     )
 
 

@@ -9,8 +9,9 @@ substitutions and smart quotes are done), :func:`_on_doctree_read`
 * makes the markup safe: a link whose URL is not a web URL (``javascript:``...)
   keeps its text but stops being a link (``bad-url``), and raw output (raw HTML,
   which MyST makes of inline ``<tags>``) is shown as text instead (``schema``);
-* replaces each recorded body by a copy detached from the page's document, so the
-  environment pickles only the body and not the whole page with it.
+* keeps each recorded body as a pickled copy detached from the page's document
+  (:meth:`~.domain.AssessmentObject.freeze_body`), so the environment holds only
+  the body, not the whole page with it, and as bytes rather than nodes.
 
 Tables then insert :func:`copy_body` of the recorded body.
 """
@@ -23,7 +24,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import docname_join
 
-from .domain import get_domain
+from .domain import FRESH_COPY, get_domain
 from .links import WEB_SCHEMES, uri_scheme
 from .problems import Code, Problem, emit
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
     from sphinx.util.docutils import SphinxDirective
+
+    from .directive import AssessmentDirective
 
 #: class of every body container; the read handler looks for it
 BODY_CLASS = "ja-body"
@@ -44,6 +47,23 @@ def parse_body(directive: SphinxDirective, classes: Iterable[str] = ()) -> nodes
     if directive.content:
         container.extend(directive.parse_content_to_nodes())
     return container
+
+
+def block_too_large(directive: AssessmentDirective) -> bool:
+    """Report a block over ``jointassessment_max_input_bytes``; such a block is not parsed.
+
+    Pages may come from pull requests: one enormous block must not make every
+    table that copies its body enormous too.
+    """
+    size = len(directive.block_text.encode("utf-8", "surrogatepass"))
+    limit = directive.ja_config.max_input_bytes
+    if size <= limit:
+        return False
+    directive.report(
+        Code.INPUT_TOO_LARGE,
+        f"the block is {size} bytes, over the limit of {limit} (jointassessment_max_input_bytes)",
+    )
+    return True
 
 
 def has_content(body: nodes.Element | None) -> bool:
@@ -59,7 +79,12 @@ def copy_body(body: nodes.Element | None, docname: str) -> nodes.container | Non
     """
     if body is None or not body.children:
         return None
-    copy = body.deepcopy()
+    if getattr(body, FRESH_COPY, False):
+        # a copy made for this call by AssessmentObject.body: use it, once
+        setattr(body, FRESH_COPY, False)
+        copy = body
+    else:
+        copy = body.deepcopy()
     for element in copy.findall(nodes.Element):
         element["ids"] = []
         element["names"] = []
@@ -149,7 +174,7 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
             domain.add_problem(problem)
             emit(env, problem)
     for obj in recorded:
-        obj.body = detached(obj.body)
+        obj.freeze_body()  # a pickled copy, detached from the page's document
 
 
 def setup_bodies(app: Sphinx) -> None:

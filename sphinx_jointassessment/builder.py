@@ -28,7 +28,8 @@ from .config import get_config
 from .domain import document_order, get_domain
 from .markdown_assessment import AssessmentMarkdown
 from .placeholders import ResolveContext, fill
-from .section import KIND as SECTION_KIND, project_outline, section_is_filled
+from .section import KIND as SECTION_KIND
+from .section import project_outline, section_is_filled
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Set

@@ -73,15 +73,15 @@ def check_duplicate_ids(env: BuildEnvironment) -> Iterable[Problem]:
 def check_role_references(env: BuildEnvironment) -> Iterable[Problem]:
     domain = get_domain(env)
     for ref in domain.references():
-        if ref.kind in XREF_KINDS or ref.kind == "section":
-            if domain.get(ref.kind, ref.target) is None:
-                what = KIND_NAMES.get(ref.kind, ref.kind)
-                yield Problem(
-                    Code.UNKNOWN_REFERENCE,
-                    f":ja:{ref.kind}: no {what} with id {ref.target!r}",
-                    ref.docname,
-                    ref.lineno,
-                )
+        known_kind = ref.kind in XREF_KINDS or ref.kind == "section"
+        if known_kind and domain.get(ref.kind, ref.target) is None:
+            what = KIND_NAMES.get(ref.kind, ref.kind)
+            yield Problem(
+                Code.UNKNOWN_REFERENCE,
+                f":ja:{ref.kind}: no {what} with id {ref.target!r}",
+                ref.docname,
+                ref.lineno,
+            )
 
 
 def _emit_project_problems(app: Sphinx, env: BuildEnvironment) -> None:

@@ -15,7 +15,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .bodies import copy_body, parse_body
+from .bodies import block_too_large, copy_body, parse_body
 from .config import get_config
 from .directive import AssessmentDirective
 from .links import ja_xref, safe_link, url_problem
@@ -180,6 +180,8 @@ class ClosedIssueDirective(AssessmentDirective):
     option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
+        if block_too_large(self):
+            return self.error_node()
         issue, problems = parse_issue(self.arguments[0], self.options)
         for problem in problems:
             self.report(problem.code, problem.message)

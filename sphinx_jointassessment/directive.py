@@ -93,8 +93,8 @@ class AssessmentDirective(SphinxDirective):
         gives it relative to the directive's opening line.
         """
         if type(self.state).__module__.startswith("myst_parser"):
-            return self.lineno + self.content_offset + 1
-        return self.content_offset + 1
+            return int(self.lineno + self.content_offset + 1)
+        return int(self.content_offset + 1)
 
     # -- YAML ---------------------------------------------------------------------------
 

@@ -8,6 +8,8 @@ incremental and parallel (``-j``) builds stay right by construction.
 
 from __future__ import annotations
 
+import io
+import pickle
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,8 +19,6 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-from .problems import Problem
-
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Set
 
@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
+
+    from .problems import Problem
+
+#: Python attribute of a body that :attr:`AssessmentObject.body` has just made, unshared
+FRESH_COPY = "_ja_fresh_copy"
 
 #: object kinds with a role and an ``objects.inv`` entry, and the role's name
 XREF_KINDS = {"matrix": "matrix", "risk": "risk", "finding": "finding", "issue": "issue"}
@@ -43,8 +48,51 @@ class AssessmentObject:
     anchor: str
     #: the typed model of the feature (a frozen dataclass)
     model: Any
-    #: markup content written in the block (notes, effects...), rendered elsewhere by copy
-    body: nodes.Element | None = None
+    #: markup content written in the block (notes, effects...), rendered elsewhere by copy;
+    #: read and set it as :attr:`body`. Once its page is read it is kept pickled
+    #: (:meth:`freeze_body`): a few bytes instead of dozens of nodes per object, which
+    #: keeps memory and the garbage collector's work low on large projects
+    stored_body: nodes.Element | bytes | None = None
+
+    @property
+    def body(self) -> nodes.Element | None:
+        """The body: the node itself while its page is read, then a new copy at each access."""
+        stored = self.stored_body
+        if isinstance(stored, bytes):
+            body: nodes.Element = _BodyUnpickler(io.BytesIO(stored)).load()
+            setattr(body, FRESH_COPY, True)  # copy_body may use it without copying it again
+            return body
+        return stored
+
+    @body.setter
+    def body(self, value: nodes.Element | None) -> None:
+        self.stored_body = value
+
+    def freeze_body(self) -> None:
+        """Keep the body pickled, without its parent or document (they are not part of it)."""
+        body = self.stored_body
+        if isinstance(body, nodes.Element):
+            buffer = io.BytesIO()
+            _BodyPickler(buffer, body).dump(body)
+            self.stored_body = buffer.getvalue()
+
+
+class _BodyPickler(pickle.Pickler):
+    """Pickles a body alone: its parent and the document become ``None`` when loaded."""
+
+    def __init__(self, file: io.BytesIO, body: nodes.Element) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._parent = body.parent
+
+    def persistent_id(self, obj: Any) -> str | None:
+        if obj is self._parent or isinstance(obj, nodes.document):
+            return "outside"
+        return None
+
+
+class _BodyUnpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> None:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +261,9 @@ class JointAssessmentDomain(Domain):
         return [p for doc in docs for p in self.data["problems"][doc]]
 
     def references(self) -> list[RoleReference]:
-        return [ref for doc in sorted(self.data["references"]) for ref in self.data["references"][doc]]
+        return [
+            ref for doc in sorted(self.data["references"]) for ref in self.data["references"][doc]
+        ]
 
     def summary_docs(self) -> list[str]:
         return sorted(self.data["summaries"])

@@ -18,7 +18,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .badges import severity_badge
-from .bodies import copy_body, parse_body
+from .bodies import block_too_large, copy_body, parse_body
 from .checks import register_check
 from .directive import AssessmentDirective
 from .domain import get_domain
@@ -275,6 +275,8 @@ class FindingDirective(AssessmentDirective):
     option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
+        if block_too_large(self):
+            return self.error_node()
         finding, problems = parse_finding(self.arguments[0], self.options)
         for problem in problems:
             self.report(problem.code, problem.message)

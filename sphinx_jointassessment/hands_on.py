@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from .bodies import copy_body, has_content, parse_body
+from .bodies import block_too_large, copy_body, has_content, parse_body
 from .checks import register_check
 from .config import get_config
 from .directive import AssessmentDirective
@@ -290,6 +290,8 @@ class HandsOnAssessmentDirective(AssessmentDirective):
     option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
+        if block_too_large(self):
+            return self.error_node()
         hands_on, problems = parse_hands_on(self.options)
         for problem in problems:
             self.report(problem.code, problem.message)

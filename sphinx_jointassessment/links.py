@@ -14,6 +14,7 @@ Sphinx like roles, so they work across pages and builders.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -31,6 +32,7 @@ _NOT_IN_URLS = frozenset('<>"\\`')
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
+@functools.lru_cache(maxsize=4096)  # a project's URLs are checked again by every table
 def url_problem(url: str) -> str | None:
     """Why *url* may not become a link, or ``None`` when it is a web URL."""
     text = url.strip()

@@ -9,8 +9,6 @@ written as its label, as in the template's "LABEL: text Score: N" cells.
 
 from __future__ import annotations
 
-
-
 from docutils import nodes
 
 from .markdown import MarkdownTranslator, github_slug, to_markdown

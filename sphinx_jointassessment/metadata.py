@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
+from .bodies import block_too_large
 from .directive import AssessmentDirective, YamlSource
 from .links import looks_like_url, safe_link, url_problem
 from .paths import read_source_text, resolve_source_file
@@ -333,6 +334,8 @@ class AssessmentMetadataDirective(AssessmentDirective):
     option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
+        if block_too_large(self):
+            return self.error_node()
         meta, problems = parse_metadata(
             self.options, stage_required=self.ja_config.outline == "self"
         )

@@ -30,7 +30,9 @@ def resolve_source_file(env: BuildEnvironment, docname: str, filename: str) -> t
     try:
         real = (srcdir / rel).resolve()
     except (OSError, RuntimeError) as exc:
-        raise YamlProblem(Code.FILE_OUTSIDE_SRCDIR, f"{filename!r} cannot be resolved: {exc}") from None
+        raise YamlProblem(
+            Code.FILE_OUTSIDE_SRCDIR, f"{filename!r} cannot be resolved: {exc}"
+        ) from None
     if not real.is_relative_to(srcdir):
         raise YamlProblem(
             Code.FILE_OUTSIDE_SRCDIR, f"{filename!r} resolves outside the source folder"

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from sphinx.util.docutils import SphinxDirective
 
 
-class ja_placeholder(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
+class ja_placeholder(nodes.General, nodes.Element):  # type: ignore[misc]  # docutils naming
     """Stands for generated content of kind ``node['kind']`` until the page is resolved."""
 
 

@@ -12,7 +12,7 @@ incremental build did not read again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sphinx.util import logging
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 WARNING_TYPE = "jointassessment"
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     """The check codes of SPEC §5, one per kind of problem."""
 
     YAML_ERROR = "yaml-error"

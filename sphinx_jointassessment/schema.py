@@ -8,11 +8,13 @@ its line given).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .problems import BlockProblem, Code
 from .yamlsafe import LineDict, LineList
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def line_of(container: Any, key: Any) -> int | None:
@@ -91,9 +93,11 @@ class Reader:
                 Code.SCHEMA, f"{where}: {key!r} must be a list of texts", data.line_of(key)
             )
             return []
-        items = []
+        items: list[tuple[str, int | None]] = []
         for index, item in enumerate(value):
-            if isinstance(item, str) or (isinstance(item, int | float) and not isinstance(item, bool)):
+            if isinstance(item, str) or (
+                isinstance(item, int | float) and not isinstance(item, bool)
+            ):
                 items.append((str(item), value.line_of(index)))
             else:
                 self.problem(

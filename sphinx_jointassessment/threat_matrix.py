@@ -22,11 +22,12 @@ from .directive import AssessmentDirective
 from .placeholders import ja_placeholder
 from .problems import BlockProblem, Code
 from .schema import Reader, format_score, parse_score
-from .yamlsafe import LineDict
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
+
+    from .yamlsafe import LineDict
 
 KIND = "matrix"
 #: each cell of a matrix, recorded so attack risks can link to it (not in objects.inv)
@@ -168,7 +169,9 @@ def _parse_cell(
         if entry is not None:
             entries.append(entry)
     else:
-        reader.problem(Code.SCHEMA, f"{where}: missing required key 'label' (or 'entries')", data.line)
+        reader.problem(
+            Code.SCHEMA, f"{where}: missing required key 'label' (or 'entries')", data.line
+        )
     status = reader.text(data, "status", where)
     if status is not None and status not in STATUSES:
         reader.problem(
@@ -256,11 +259,11 @@ def validate_matrix(matrix: ThreatMatrix) -> list[BlockProblem]:
 
 
 def cell_anchor(matrix_id: str, victim: str, attacker: str) -> str:
-    return nodes.make_id(f"ja-cell-{matrix_id}-{victim}-{attacker}")
+    return str(nodes.make_id(f"ja-cell-{matrix_id}-{victim}-{attacker}"))
 
 
 def render_entry(entry: Entry) -> nodes.paragraph:
-    """"LABEL: text Score: N" with the label as a status badge."""
+    """ "LABEL: text Score: N" with the label as a status badge."""
     para = nodes.paragraph(classes=["ja-entry"])
     para += status_badge(entry.label, entry.status)
     para += nodes.Text(f": {entry.text}" if entry.text else "")
@@ -278,7 +281,9 @@ def render_cell(matrix_id: str, cell: Cell) -> list[nodes.Node]:
         para += nodes.Text(f" {note}")
         body.append(para)
     body.append(
-        ja_placeholder(kind="cell-risks", matrix=matrix_id, victim=cell.victim, attacker=cell.attacker)
+        ja_placeholder(
+            kind="cell-risks", matrix=matrix_id, victim=cell.victim, attacker=cell.attacker
+        )
     )
     return body
 
@@ -365,7 +370,6 @@ class ThreatMatrixDirective(AssessmentDirective):
         container = self.target_section(anchor, ["ja-threat-matrix-block"])
         container += render_matrix(matrix, self.options.get("class", []))
         return [container]
-
 
     def record_cells(self, matrix: ThreatMatrix) -> None:
         """Each cell is an object of its own, so attack risks can link to it by ``:cells:``.

@@ -62,27 +62,27 @@ class LineList(list[Any]):
         return self.line
 
 
-class _LimitedComposer(Composer):  # type: ignore[misc]
+class _LimitedComposer(Composer):
     """Composer that bounds nesting depth while the node graph is built."""
 
     _depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[attr-defined]  # Parser's, mixed in
                 raise YamlProblem(
                     Code.INPUT_TOO_LARGE,
                     f"YAML nested deeper than {MAX_DEPTH} levels",
                     mark.line + 1,
                 )
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
 
-class _LineConstructor(SafeConstructor):  # type: ignore[misc]
+class _LineConstructor(SafeConstructor):
     """Safe constructor building :class:`LineDict`/:class:`LineList` and refusing duplicates."""
 
     def construct_yaml_map(self, node: MappingNode) -> Any:
@@ -97,7 +97,9 @@ class _LineConstructor(SafeConstructor):  # type: ignore[misc]
                 hash(key)
             except TypeError:
                 raise YamlProblem(
-                    Code.YAML_ERROR, "a mapping key must be a plain value", key_node.start_mark.line + 1
+                    Code.YAML_ERROR,
+                    "a mapping key must be a plain value",
+                    key_node.start_mark.line + 1,
                 ) from None
             if key in data.key_lines:
                 raise YamlProblem(
@@ -117,11 +119,11 @@ class _LineConstructor(SafeConstructor):  # type: ignore[misc]
         data.extend(self.construct_object(child, deep=True) for child in node.value)
 
 
-_LineConstructor.add_constructor("tag:yaml.org,2002:map", _LineConstructor.construct_yaml_map)
-_LineConstructor.add_constructor("tag:yaml.org,2002:seq", _LineConstructor.construct_yaml_seq)
+_LineConstructor.add_constructor("tag:yaml.org,2002:map", _LineConstructor.construct_yaml_map)  # type: ignore[type-var]
+_LineConstructor.add_constructor("tag:yaml.org,2002:seq", _LineConstructor.construct_yaml_seq)  # type: ignore[type-var]
 
 
-class _Loader(Reader, Scanner, Parser, _LimitedComposer, _LineConstructor, Resolver):  # type: ignore[misc]
+class _Loader(Reader, Scanner, Parser, _LimitedComposer, _LineConstructor, Resolver):
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
         Scanner.__init__(self)

@@ -43,7 +43,9 @@ def parse_warnings(text: str) -> list[Warning_]:
         if not kind.startswith("jointassessment."):
             continue
         line = int(match["line"]) if match["line"] else None
-        found.append(Warning_(Path(match["path"]).name, line, kind.split(".", 1)[1], match["message"]))
+        found.append(
+            Warning_(Path(match["path"]).name, line, kind.split(".", 1)[1], match["message"])
+        )
     return found
 
 

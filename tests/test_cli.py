@@ -537,7 +537,7 @@ def test_base_url_keeps_relative_links_and_local_images_are_copied(
     source = source_dir / "self-assessment.md"
     source.write_text(
         "# Self-assessment of Widget\n\n## Overview\n\nSee [the guide](guide.md), "
-        "[javascript](javascript:alert(1)) and [nowhere](#nowhere).\n\n![arch](docs/arch.png)\n",
+        "[ftp](ftp://example.org/f) and [nowhere](#nowhere).\n\n![arch](docs/arch.png)\n",
         encoding="utf-8",
     )
     out = tmp_path / "plain"
@@ -545,9 +545,10 @@ def test_base_url_keeps_relative_links_and_local_images_are_copied(
     assert code == 0
     page = (out / "assessment.md").read_text(encoding="utf-8")
     assert "[the guide\\](guide.md)" in page  # shown as text: it points into the source repo
-    assert "[javascript\\](javascript:alert(1))" in page
+    assert "[ftp\\](ftp://example.org/f)" in page
     assert "[nowhere\\](#nowhere)" in page
-    assert "![arch](docs/arch.png)" in page and (out / "docs" / "arch.png").is_file()
+    assert "![arch](docs/arch.png)" in page
+    assert (out / "docs" / "arch.png").is_file()
     assert report.count("warning:") == 3
     out = tmp_path / "linked"
     base = "https://github.com/example/widget/blob/main/"

@@ -770,3 +770,18 @@ def test_unknown_options_are_reported_not_raised(make_app, tmp_path):
     assert 'unknown option: "reviewr"' in text
     assert "Traceback" not in text
     assert not codes(app)
+
+
+def test_block_over_the_size_limit(make_app, tmp_path):
+    notes = "".join(f"   Line {n} of very long notes.\n" for n in range(40))
+    page = f"Big\n===\n\n.. finding:: Huge\n   :id: 1\n\n{notes}\n.. findings-table::\n"
+    srcdir = _project_with(
+        tmp_path, "big", {"index.rst": page}, jointassessment_max_input_bytes=400
+    )
+    app = build(make_app, srcdir)
+    found = [(w.file, w.line, w.code) for w in warnings(app)]
+    assert found == [("index.rst", 4, "input-too-large")]
+    page_soup = soup(app, "index")
+    assert "Line 3 of very long notes" not in page_soup.get_text()
+    assert page_soup.select_one("div.ja-problem") is not None
+    assert "No findings are recorded." in page_soup.get_text()

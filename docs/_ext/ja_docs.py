@@ -104,8 +104,37 @@ def codes(lines: list[str]) -> list[str]:
 # -- the directives ------------------------------------------------------------------------
 
 
-def _is_myst(directive: SphinxDirective) -> bool:
-    return type(directive.state).__module__.startswith("myst_parser")
+#: a block of a tab: ("include", path, language), ("code", text, language), ("para", text, "")
+Block = tuple[str, str, str]
+LANGUAGES = {"rst": "rst", "md": "markdown"}
+
+
+def tab_set(tabs: list[tuple[str, str, list[Block]]]) -> list[str]:
+    """reStructuredText of a sphinx-design tab-set synchronised on the markup language."""
+    lines = [".. tab-set::", "   :sync-group: markup", ""]
+    for label, sync, blocks in tabs:
+        lines += [f"   .. tab-item:: {label}", f"      :sync: {sync}", ""]
+        for kind, text, language in blocks:
+            if kind == "include":
+                lines += [f"      .. literalinclude:: {text}", f"         :language: {language}", ""]
+            elif kind == "code":
+                lines += [f"      .. code-block:: {language}", ""]
+                lines += [f"         {line}" if line else "" for line in text.splitlines()]
+                lines += [""]
+            else:
+                lines += [f"      {text}", ""]
+    return lines
+
+
+def parse_rst(directive: SphinxDirective, lines: list[str]) -> list[nodes.Node]:
+    """Parse generated reStructuredText, whatever the syntax of the page it is on."""
+    from docutils.statemachine import StringList
+    from sphinx.util.parsing import nested_parse_to_nodes
+
+    if type(directive.state).__module__.startswith("myst_parser"):
+        fence = _fence("\n".join(lines))
+        return directive.parse_text_to_nodes("\n".join([f"{fence}{{eval-rst}}", *lines, fence]))
+    return nested_parse_to_nodes(directive.state, StringList(lines), source="<ja-docs>")
 
 
 def _fence(text: str, char: str = "`") -> str:
@@ -172,36 +201,14 @@ class SnippetDirective(SphinxDirective):
                 )
 
     def _tabs(self, name: str, warnings: dict[str, list[str]] | None) -> list[nodes.Node]:
-        items = [("reStructuredText", "rst", "rst"), ("MyST Markdown", "myst", "md")]
-        myst = _is_myst(self)
-        lines: list[str] = []
-        if myst:
-            lines += ["::::{tab-set}", ":sync-group: markup", ""]
-        else:
-            lines += [".. tab-set::", "   :sync-group: markup", ""]
-        for label, sync, fmt in items:
-            shown = self._warning_text(warnings[fmt], fmt) if warnings else None
-            language = "rst" if fmt == "rst" else "markdown"
-            if myst:
-                lines += [f":::{{tab-item}} {label}", f":sync: {sync}", "",
-                          f"```{{literalinclude}} /{SNIPPETS}/{name}.{fmt}",
-                          f":language: {language}", "```", ""]
-                if shown is not None:
-                    fence = _fence(shown)
-                    lines += ["The build prints:", "", f"{fence}text", *shown.splitlines(),
-                              fence, ""]
-                lines += [":::", ""]
-            else:
-                lines += [f"   .. tab-item:: {label}", f"      :sync: {sync}", "",
-                          f"      .. literalinclude:: /{SNIPPETS}/{name}.{fmt}",
-                          f"         :language: {language}", ""]
-                if shown is not None:
-                    lines += ["      The build prints:", "", "      .. code-block:: text", ""]
-                    lines += [f"         {line}" for line in shown.splitlines()]
-                    lines += [""]
-        if myst:
-            lines += ["::::"]
-        return self.parse_text_to_nodes("\n".join(lines))
+        tabs = []
+        for label, sync, fmt in (("MyST Markdown", "myst", "md"), ("reStructuredText", "rst", "rst")):
+            blocks: list[Block] = [("include", f"/{SNIPPETS}/{name}.{fmt}", LANGUAGES[fmt])]
+            if warnings:
+                blocks += [("para", "The build prints:", ""),
+                           ("code", self._warning_text(warnings[fmt], fmt), "text")]
+            tabs.append((label, sync, blocks))
+        return parse_rst(self, tab_set(tabs))
 
     @staticmethod
     def _warning_text(lines: list[str], fmt: str) -> str:
@@ -233,6 +240,194 @@ def _flatten_sections(node: nodes.Node) -> nodes.Node:
     if isinstance(node, nodes.section):
         return _flatten_sections(nodes.container("", node))
     return node
+
+
+class TutorialOutputDirective(SphinxDirective):
+    """``ja-tutorial-output STEP``: the command of a tutorial step and what it printed.
+
+    ``:head:`` and ``:tail:`` keep the first or last lines of a long output;
+    ``:status:`` is the exit status the step must have (a warning otherwise).
+    """
+
+    required_arguments = 1
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "head": directives.nonnegative_int,
+        "tail": directives.nonnegative_int,
+        "status": directives.nonnegative_int,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        step = self.arguments[0].strip()
+        results = load_result(self.env, "tutorial")
+        if results is None or step not in results["myst"]:
+            logger.warning("ja-tutorial-output: no step %r", step, location=self.get_location())
+            return []
+        tabs = []
+        for label, sync, fmt in (("MyST Markdown", "myst", "myst"), ("reStructuredText", "rst", "rst")):
+            command, status, output = results[fmt][step]
+            expected = self.options.get("status")
+            if expected is not None and status != expected:
+                logger.warning(
+                    "tutorial step %s (%s) exited with %s, not %s:\n%s",
+                    step, fmt, status, expected, output, location=self.get_location(),
+                )
+            text = f"$ {command}\n{self._trim(output)}".rstrip()
+            tabs.append((label, sync, [("code", text, "console")]))
+        return parse_rst(self, tab_set(tabs))
+
+    def _trim(self, output: str) -> str:
+        lines = output.rstrip("\n").splitlines()
+        head, tail = self.options.get("head"), self.options.get("tail")
+        if head is None and tail is None:
+            return "\n".join(lines)
+        head, tail = head or 0, tail or 0
+        if head + tail >= len(lines):
+            return "\n".join(lines)
+        kept = [*lines[:head], "...", *lines[len(lines) - tail:]] if tail else [*lines[:head], "..."]
+        return "\n".join(kept)
+
+
+TUTORIAL_FILES = "tutorial-files"
+TUTORIAL_FORMATS = (("MyST Markdown", "myst", "myst", ".md"), ("reStructuredText", "rst", "rst", ".rst"))
+
+
+def _page_tabs(directive: SphinxDirective, page: str, source: str | None = None) -> list[str]:
+    """A tab-set with a page in both formats: from ``tutorial-files``, or as ``init`` wrote it."""
+    tabs = []
+    for label, sync, fmt, suffix in TUTORIAL_FORMATS:
+        language = LANGUAGES[suffix[1:]]
+        if source is None:
+            path = f"/{TUTORIAL_FILES}/{fmt}/{page}{suffix}"
+            tabs.append((label, sync, [("para", f"``docs/{page}{suffix}``:", ""),
+                                       ("include", path, language)]))
+        else:
+            results = load_result(directive.env, "tutorial") or {}
+            _name, _status, text = results[fmt][f"{source}:{page}"]
+            tabs.append((label, sync, [("para", f"``docs/{page}{suffix}``, as ``{source}`` "
+                                                "wrote it:", ""),
+                                       ("code", text.rstrip("\n"), language)]))
+    return tab_set(tabs)
+
+
+class TutorialPagesDirective(SphinxDirective):
+    """``ja-tutorial-pages STEP`` or ``ja-tutorial-pages PAGE...``: pages of the tutorial.
+
+    With a step of the tutorial (``check-sections``), the pages the reader copies in
+    before that step, each in a dropdown: so the page lists what the tutorial's run
+    did. With ``:written-by: STEP``, the page as that step (``init``, ``import``)
+    wrote it.
+    """
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {"written-by": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        from render_snippets import TUTORIAL
+
+        steps = {step: pages for step, pages, _command in TUTORIAL}
+        names = self.arguments[0].split()
+        dropdown = len(names) == 1 and names[0] in steps
+        pages = steps[names[0]] if dropdown else names
+        lines: list[str] = []
+        for page in pages:
+            tabs = _page_tabs(self, page, self.options.get("written-by"))
+            if dropdown:
+                lines += [f".. dropdown:: {page}", "   :open:" if len(pages) == 1 else "", ""]
+                lines += [f"   {line}" if line else "" for line in tabs]
+            else:
+                lines += tabs
+            lines.append("")
+        return parse_rst(self, lines)
+
+
+class TutorialFileDirective(SphinxDirective):
+    """``ja-tutorial-file STEP:NAME``: a file a step of the tutorial wrote (MyST run).
+
+    ``:lines:`` keeps the first N lines; ``:language:`` sets the highlighting.
+    """
+
+    required_arguments = 1
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "lines": directives.positive_int,
+        "language": directives.unchanged,
+        "caption": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        key = self.arguments[0].strip()
+        results = load_result(self.env, "tutorial") or {}
+        if key not in results.get("myst", {}):
+            logger.warning("ja-tutorial-file: no file %r", key, location=self.get_location())
+            return []
+        _name, _status, text = results["myst"][key]
+        lines = text.rstrip("\n").splitlines()
+        limit = self.options.get("lines")
+        if limit is not None and len(lines) > limit:
+            lines = [*lines[:limit], "..."]
+        shown = "\n".join(lines)
+        block = nodes.literal_block(shown, shown, language=self.options.get("language", "text"))
+        caption = self.options.get("caption")
+        if not caption:
+            return [block]
+        container = nodes.container("", literal_block=True, classes=["literal-block-wrapper"])
+        container += nodes.caption(caption, caption)
+        container += block
+        return [container]
+
+
+class OutlineDirective(SphinxDirective):
+    """``ja-outline NAME``: the sections of a built-in outline, as a table."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        from sphinx_jointassessment.outline import load_outline
+
+        outline = load_outline(self.arguments[0].strip())
+        columns = ("Key", "Title", "Level", "Required", "Filled by")
+        table = nodes.table(classes=["ja-outline-table"])
+        group = nodes.tgroup(cols=len(columns))
+        table += group
+        for width in (30, 30, 6, 8, 26):
+            group += nodes.colspec(colwidth=width)
+        head = nodes.thead()
+        group += head
+        head += self._row(columns)
+        body = nodes.tbody()
+        group += body
+        for section in outline.sections:
+            if section.generated:
+                filled = f"generated: {section.generated}"
+            elif section.text:
+                filled = "fixed template text"
+            else:
+                filled = "assessment-section"
+            body += self._row(
+                (
+                    nodes.literal(section.key, section.key),
+                    section.title,
+                    str(section.level),
+                    "yes" if section.required else "",
+                    filled,
+                )
+            )
+        return [table]
+
+    @staticmethod
+    def _row(cells: tuple[Any, ...]) -> nodes.row:
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            para = nodes.paragraph()
+            para += cell if isinstance(cell, nodes.Node) else nodes.Text(cell)
+            entry += para
+            row += entry
+        return row
 
 
 class CliHelpDirective(SphinxDirective):
@@ -288,6 +483,10 @@ class TitledTableIds(SphinxPostTransform):
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("ja-snippet", SnippetDirective)
     app.add_directive("ja-cli-help", CliHelpDirective)
+    app.add_directive("ja-tutorial-output", TutorialOutputDirective)
+    app.add_directive("ja-tutorial-pages", TutorialPagesDirective)
+    app.add_directive("ja-tutorial-file", TutorialFileDirective)
+    app.add_directive("ja-outline", OutlineDirective)
     app.add_object_type(
         "check", "check", indextemplate="pair: %s; check code", objname="check code"
     )

@@ -8,12 +8,17 @@ registries) that the docs build itself is using. For each snippet ``NAME`` (a pa
 writes ``OUT/NAME.pickle``:
 
 * ``warnings``: per format, the warnings printed, with the page as ``index.rst`` or
-  ``index.md``;
+  ``index.md`` (for a ``check-CODE`` snippet; the others are built in rST only, as
+  the tests make sure both formats agree and print nothing);
 * ``nodes``: the resolved body of the rST page (placeholders filled, references
   resolved), with ids prefixed by ``ex-NAME-`` so several results fit on one page.
 
 ``ja_docs.py`` shows those nodes as the snippet's result and those warnings under
 the check codes, so what the documentation shows is what the extension does today.
+
+It also follows the tutorial (:data:`TUTORIAL`) in a temporary folder, in both
+formats, and writes what each command printed, and its exit status, to
+``OUT/tutorial.pickle``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,32 @@ from pathlib import Path
 from docutils import nodes
 
 FORMATS = {"rst": "index.rst", "md": "index.md"}
+
+#: The tutorial's steps: (step, pages of ``tutorial-files`` copied in first, command).
+#: ``docs/tutorial.md`` tells the reader to do exactly this, in this order.
+TUTORIAL: list[tuple[str, list[str], list[str]]] = [
+    ("init", [], ["sphinx-jointassessment", "init", "docs", "--project", "Wren"]),
+    ("check-stubs", [], ["sphinx-jointassessment", "check", "docs"]),
+    ("check-metadata", ["metadata"], ["sphinx-jointassessment", "check", "docs"]),
+    (
+        "check-sections",
+        [
+            "overview", "intended-use", "project-design", "configuration",
+            "project-compliance", "secure-development-practices",
+            "security-issue-resolution", "roadmap", "appendix",
+        ],
+        ["sphinx-jointassessment", "check", "docs"],
+    ),
+    ("check-pass", ["security-analysis", "threat-model"], ["sphinx-jointassessment", "check", "docs"]),
+    ("build", [], ["sphinx-build", "-b", "jointassessment", "docs", "docs/_build/assessment"]),
+]
+
+#: The steps of the import how-to, run in a folder of their own that holds
+#: ``tutorial-files/import/joint-assessment.md``.
+IMPORT: list[tuple[str, list[str], list[str]]] = [
+    ("import", [], ["sphinx-jointassessment", "import", "joint-assessment.md", "-o", "docs"]),
+    ("import-check", [], ["sphinx-jointassessment", "check", "docs"]),
+]
 
 
 def snippet_names(folder: Path) -> list[str]:
@@ -111,19 +142,108 @@ def build(folder: Path, name: str, fmt: str, tmp: Path) -> tuple[list[str], list
     return lines, body
 
 
+def _run(command: list[str]) -> tuple[int, str]:
+    """Run a command of the tutorial in this process, as the reader's shell would."""
+    import contextlib
+
+    from sphinx.cmd.build import main as sphinx_build
+
+    from sphinx_jointassessment.cli.main import main as cli
+
+    stream = io.StringIO()
+    with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
+        if command[0] == "sphinx-build":
+            status = sphinx_build(["--no-color", *command[1:]])
+        else:
+            status = cli(command[1:])
+    return status, stream.getvalue()
+
+
+def follow_tutorial(files: Path, tmp: Path) -> dict[str, dict[str, tuple[str, int, str]]]:
+    """Each step's command line, exit status and output, per format (``myst``, ``rst``).
+
+    Files written by a step are kept too, as ``STEP:NAME``: the pages ``init`` wrote,
+    the Markdown and JSON the builder wrote.
+    """
+    import os
+
+    results: dict[str, dict[str, tuple[str, int, str]]] = {}
+    here = Path.cwd()
+    for fmt, suffix in (("myst", ".md"), ("rst", ".rst")):
+        results[fmt] = {}
+        for flow, steps in (("tutorial", TUTORIAL), ("import", IMPORT)):
+            work = tmp / f"{flow}-{fmt}"
+            work.mkdir()
+            if flow == "import":
+                shutil.copy(files / "import" / "joint-assessment.md", work)
+            os.chdir(work)
+            try:
+                for step, pages, command in steps:
+                    for page in pages:
+                        shutil.copy(files / fmt / f"{page}{suffix}", work / "docs")
+                    if fmt == "rst" and command[1] in ("init", "import"):
+                        command = [*command, "--format", "rst"]
+                    status, output = _run(command)
+                    results[fmt][step] = (" ".join(command), status, output)
+                    _keep_files(results[fmt], step, command, work, suffix)
+            finally:
+                os.chdir(here)
+    return results
+
+
+def _keep_files(
+    results: dict[str, tuple[str, int, str]], step: str, command: list[str], work: Path, suffix: str
+) -> None:
+    """Keep what a step wrote: the builder's files by name, pages by name without suffix."""
+    if command[0] == "sphinx-build":
+        for path in sorted((work / "docs" / "_build" / "assessment").iterdir()):
+            if path.suffix in (".md", ".json"):
+                results[f"{step}:{path.name}"] = (path.name, 0, path.read_text(encoding="utf-8"))
+    elif command[1] in ("init", "import"):
+        for path in sorted((work / "docs").iterdir()):
+            if path.suffix == suffix:
+                results[f"{step}:{path.stem}"] = (path.name, 0, path.read_text(encoding="utf-8"))
+
+
+def render_one(folder: Path, name: str, out: Path, tmp: Path) -> None:
+    """Build snippet *name* in both formats and write ``OUT/NAME.pickle``."""
+    result: dict[str, object] = {"warnings": {}, "nodes": []}
+    # a valid snippet gives the same doctree, and no warning, in both formats (the tests
+    # check it): the documentation needs only its rST build
+    formats = FORMATS if name.startswith("check-") else ("rst",)
+    for fmt in formats:
+        lines, body = build(folder, name, fmt, tmp)
+        result["warnings"][fmt] = lines  # type: ignore[index]
+        if fmt == "rst":
+            result["nodes"] = body
+    with (out / f"{name}.pickle").open("wb") as stream:
+        pickle.dump(result, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def render_tutorial(files: Path, out: Path, tmp: Path) -> None:
+    tutorial = follow_tutorial(files, tmp)
+    with (out / "tutorial.pickle").open("wb") as stream:
+        pickle.dump(tutorial, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def main(argv: list[str]) -> int:
-    folder, out = Path(argv[0]), Path(argv[1])
+    """Render every snippet and the tutorial, one build per worker process at a time."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    folder, out = Path(argv[0]).resolve(), Path(argv[1]).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="ja-snippets-") as tmp:
-        for name in snippet_names(folder):
-            result: dict[str, object] = {"warnings": {}, "nodes": []}
-            for fmt in FORMATS:
-                lines, body = build(folder, name, fmt, Path(tmp))
-                result["warnings"][fmt] = lines  # type: ignore[index]
-                if fmt == "rst":
-                    result["nodes"] = body
-            with (out / f"{name}.pickle").open("wb") as stream:
-                pickle.dump(result, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    context = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory(prefix="ja-snippets-") as tmp, ProcessPoolExecutor(
+        max_workers=min(8, multiprocessing.cpu_count()), mp_context=context
+    ) as pool:
+        jobs = [pool.submit(render_tutorial, folder.parent / "tutorial-files", out, Path(tmp))]
+        jobs += [
+            pool.submit(render_one, folder, name, out, Path(tmp))
+            for name in snippet_names(folder)
+        ]
+        for job in jobs:
+            job.result()  # re-raises a worker's exception
     return 0
 
 
