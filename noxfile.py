@@ -89,3 +89,55 @@ def bench(session: nox.Session) -> None:
     """Benchmarks against plain Sphinx on synthetic projects (prints a table of ratios)."""
     session.install("-e", ".[myst]")
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def screenshot(session: nox.Session) -> None:
+    """Picture of a rendered threat matrix of the example project, for the README.
+
+    Builds the example with furo, writes a page that holds only the matrix (with the
+    site's stylesheets) and photographs it with headless Chromium into
+    docs/_static/threat-matrix.png.
+    """
+    import re
+    import tempfile
+
+    session.install("-e", ".[myst]", "furo")
+    html = BUILD / "screenshot" / "html"
+    session.run(
+        "sphinx-build", "-q", "-E", "-b", "html", "-D", "html_theme=furo", str(EXAMPLE), str(html)
+    )
+    page = (html / "security" / "threat-model.html").read_text(encoding="utf-8")
+    # the matrix's block: from its opening <div> to the </div> that closes it
+    start = page.index('<div class="ja-threat-matrix-block docutils container" id="ja-matrix-compromise">')
+    depth, position = 0, start
+    for tag in re.finditer(r"<(/?)div\b", page[start:]):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            position = start + tag.end() + page[start + tag.end() :].index(">") + 1
+            break
+    matrix = page[start:position]
+    styles = "\n".join(re.findall(r'<link rel="stylesheet"[^>]*>', page))
+    # about 120 pixels a row of short cells, plus the title and the header
+    height = min(1400, 150 + 120 * matrix.count('class="ja-victim'))
+    frame = html / "security" / "_threat-matrix.html"
+    frame.write_text(
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8">{styles}'
+        "<style>body{margin:0;padding:16px 24px;background:#fff}</style></head>"
+        f'<body><article class="bd-article">{matrix}</article></body></html>',
+        encoding="utf-8",
+    )
+    chromium = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+    if chromium is None:
+        session.error("chromium (or google-chrome) is needed for the screenshot")
+    picture = ROOT / "docs" / "_static" / "threat-matrix.png"
+    with tempfile.TemporaryDirectory() as profile:
+        session.run(
+            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", f"--user-data-dir={profile}", "--hide-scrollbars",
+            "--force-device-scale-factor=1", f"--window-size=1400,{height}",
+            f"--screenshot={picture}", frame.as_uri(),
+            external=True,
+        )
+    session.log(f"screenshot: {picture} ({picture.stat().st_size} bytes)")

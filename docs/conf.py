@@ -39,10 +39,6 @@ jointassessment_outline = "joint"
 # what an attack needs beyond the attacker's position (see assessment/threat-model)
 jointassessment_labels = {"MERGE": "conditional", "RELEASE": "conditional"}
 
-# the benchmarks page is written separately; list it once it exists
-if (Path(__file__).parent / "benchmarks.md").is_file():
-    tags.add("ja_benchmarks")  # noqa: F821 (Sphinx provides ``tags`` to conf.py)
-
 # -- html ----------------------------------------------------------------------------------
 html_theme = "furo"
 html_title = f"sphinx-jointassessment {release}"

@@ -71,13 +71,37 @@ def make_placeholder(directive: SphinxDirective, kind: str, **attributes: Any) -
 
 def fill(context: ResolveContext, root: nodes.Node) -> None:
     """Replace every placeholder under *root*, including placeholders the renderers add."""
+    filled = False
     for _round in range(8):  # renderers may add placeholders (the assembly does); bounded
         pending = list(root.findall(ja_placeholder))
         if not pending:
-            return
+            break
+        filled = True
         for node in pending:
             renderer = _RENDERERS.get(node["kind"])
             node.replace_self(renderer(context, node) if renderer else [])
+    for node in list(root.findall(ja_placeholder)):  # nested deeper than the bound: drop
+        node.replace_self([])
+    if filled:
+        _identify_titled_tables(root)
+
+
+def _identify_titled_tables(root: nodes.Node) -> None:
+    """Copied tables lose their ids; a table with a caption needs one for its permalink."""
+    tables = [
+        table
+        for table in root.findall(nodes.table)
+        if not table["ids"] and any(isinstance(child, nodes.title) for child in table.children)
+    ]
+    if not tables:
+        return
+    used = {ident for element in root.findall(nodes.Element) for ident in element["ids"]}
+    number = 0
+    for table in tables:
+        while f"ja-table-{number}" in used:
+            number += 1
+        table["ids"].append(f"ja-table-{number}")
+        used.add(f"ja-table-{number}")
 
 
 class FillPlaceholders(SphinxPostTransform):

@@ -179,7 +179,8 @@ class AssessmentSectionDirective(AssessmentDirective):
                 self.report(
                     Code.PLACEHOLDER, f"template text {text!r} left in section {key!r}", line=line
                 )
-        body = None if from_label else container.deepcopy()
+        # the container itself: frozen once the page is read (images, smart quotes done)
+        body = None if from_label else container
         if section is not None and section.contributable:
             self.record(KIND, key, title, SectionContribution(key, from_label, has_content), anchor, body)
         return [container]
@@ -232,6 +233,14 @@ def contribution_content(env: BuildEnvironment, obj: AssessmentObject) -> list[n
         return None
     _docname, element = found
     return [child.deepcopy() for child in element.children if not isinstance(child, nodes.title)]
+
+
+def _freeze_bodies(app: Sphinx, doctree: nodes.document) -> None:
+    """Keep a detached copy of each in-place section once its page is fully read."""
+    docname = app.env.current_document.docname
+    for obj in get_domain(app.env).data["objects"].get(docname, []):
+        if obj.kind == KIND and obj.stored_body is not None:
+            obj.freeze_body()
 
 
 def _from_sources(env: BuildEnvironment) -> set[str]:
@@ -336,5 +345,6 @@ def wants_assembly(env: BuildEnvironment) -> bool:
 def setup_section(app: Sphinx) -> None:
     app.add_directive("assessment-section", AssessmentSectionDirective)
     app.add_directive_to_domain("ja", "assessment-section", AssessmentSectionDirective)
+    app.connect("doctree-read", _freeze_bodies)
     app.connect("env-get-updated", _rewrite_when_sources_change)
     register_check(check_sections)

@@ -243,8 +243,8 @@ def test_generated_parts(joint: Outline, self_outline: Outline) -> None:
 
 def test_required(joint: Outline, self_outline: Outline) -> None:
     not_required = {s.key for s in joint.sections if not s.required}
+    # metadata is required, and filled by the assessment-metadata block
     assert not_required == JOINT_GROUPING_KEYS | {
-        "metadata",
         "metadata.security-links",
         "joint-assessment-use",
         "configuration.advanced-secure",
@@ -253,7 +253,6 @@ def test_required(joint: Outline, self_outline: Outline) -> None:
         "hands-on-assessment",
     }
     assert {s.key for s in self_outline.sections if not s.required} == {
-        "metadata",
         "metadata.security-links",
         "self-assessment-use",
         "security-functions-and-features",

@@ -28,6 +28,7 @@ from docutils.parsers.rst import directives
 from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.directives.other import TocTree
 from sphinx.util.docutils import SphinxDirective
 
 if TYPE_CHECKING:
@@ -229,17 +230,19 @@ def _flatten_sections(node: nodes.Node) -> nodes.Node:
     """Sections of a snippet become containers under a rubric, so no heading joins our toc."""
     if not isinstance(node, nodes.Element):
         return node
-    for section in list(node.findall(nodes.section)):
-        box = nodes.container(classes=["ja-example-section"], ids=section["ids"])
-        for child in section.children:
-            if isinstance(child, nodes.title):
-                box += nodes.rubric(text=child.astext())
-            else:
-                box += child
-        section.replace_self(box)
-    if isinstance(node, nodes.section):
-        return _flatten_sections(nodes.container("", node))
-    return node
+    for section in reversed(list(node.findall(nodes.section, include_self=False))):
+        section.replace_self(_section_box(section))
+    return _section_box(node) if isinstance(node, nodes.section) else node
+
+
+def _section_box(section: nodes.Element) -> nodes.container:
+    box = nodes.container(classes=["ja-example-section"], ids=section["ids"])
+    for child in section.children:
+        if isinstance(child, nodes.title):
+            box += nodes.rubric(text=child.astext())
+        else:
+            box += child.deepcopy()
+    return box
 
 
 class TutorialOutputDirective(SphinxDirective):
@@ -460,6 +463,29 @@ class CliHelpDirective(SphinxDirective):
         return [nodes.literal_block(shown, shown, language="text", classes=["ja-cli-help"])]
 
 
+class OptionalTocTree(TocTree):
+    """``ja-optional-toctree``: a toctree of the entries whose documents exist.
+
+    For pages written separately from these docs (the benchmarks), so the site
+    builds, without a warning, before and after they are added.
+    """
+
+    def run(self) -> list[nodes.Node]:
+        from docutils.statemachine import StringList
+        from sphinx.util import docname_join
+
+        found = self.env.found_docs
+        lines = [
+            line
+            for line in self.content
+            if line.strip() and docname_join(self.env.current_document.docname, line.strip()) in found
+        ]
+        if not lines:
+            return []
+        self.content = StringList(lines, source=self.content.source(0))
+        return super().run()
+
+
 # -- a workaround ---------------------------------------------------------------------------
 
 
@@ -487,6 +513,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("ja-tutorial-pages", TutorialPagesDirective)
     app.add_directive("ja-tutorial-file", TutorialFileDirective)
     app.add_directive("ja-outline", OutlineDirective)
+    app.add_directive("ja-optional-toctree", OptionalTocTree)
     app.add_object_type(
         "check", "check", indextemplate="pair: %s; check code", objname="check code"
     )
