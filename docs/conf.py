@@ -32,6 +32,8 @@ source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "_ext", "snippets", "tutorial-files", "Thumbs.db", ".DS_Store"]
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist"]
 myst_heading_anchors = 3
+# every cross-reference must resolve, here and on Read the Docs (as ``-n`` does)
+nitpicky = True
 
 # -- this site's own joint assessment (assessment/) ----------------------------------------
 jointassessment_project = "sphinx-jointassessment"

@@ -18,7 +18,6 @@ from docutils import nodes
 
 from .config import get_config
 from .directive import AssessmentDirective
-from .outline import Outline, OutlineSection
 from .placeholders import ResolveContext, ja_placeholder, make_placeholder, register_renderer
 from .problems import Code
 from .section import (
@@ -37,6 +36,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
 
+    from .outline import Outline, OutlineSection
+
 #: generated part of the outline -> placeholder kind rendered by its feature module
 GENERATED_PLACEHOLDERS = {
     "metadata": "metadata",
@@ -50,7 +51,7 @@ NOT_WRITTEN_CLASS = "ja-not-yet-written"
 
 
 def section_id(key: str) -> str:
-    return nodes.make_id(f"ja-assessment-{key}")
+    return str(nodes.make_id(f"ja-assessment-{key}"))
 
 
 # -- fixed template text ---------------------------------------------------------------------
@@ -158,8 +159,11 @@ def _section_body(
     if obj is not None:
         found = contribution_content(context.env, obj)
         if found is None:
-            body.append(not_written(section, f"The section labelled {obj.model.from_label!r} "
-                                              "was not found."))
+            body.append(
+                not_written(
+                    section, f"The section labelled {obj.model.from_label!r} was not found."
+                )
+            )
         else:
             content = found
             body.extend(content)
@@ -287,8 +291,13 @@ class AssessmentDirectiveBase(AssessmentDirective):
                 f"{self.outline_name!r} in conf.py",
             )
         anchor = self.make_anchor(ASSEMBLY_KIND, ASSEMBLY_KIND)
-        self.record(ASSEMBLY_KIND, ASSEMBLY_KIND, outline.document_title(
-            get_config(self.env).project), {"outline": outline.name}, anchor)
+        self.record(
+            ASSEMBLY_KIND,
+            ASSEMBLY_KIND,
+            outline.document_title(get_config(self.env).project),
+            {"outline": outline.name},
+            anchor,
+        )
         container = self.target_section(anchor, ["ja-assessment-page"])
         container += make_placeholder(self, "assessment")
         return [container]
@@ -310,4 +319,3 @@ def setup_assembly(app: Sphinx) -> None:
         app.add_directive(name, directive)
         app.add_directive_to_domain("ja", name, directive)
     register_renderer("assessment", _render_assessment)
-

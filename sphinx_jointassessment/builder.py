@@ -173,8 +173,16 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
     data["hands_on"] = _single(domain, "hands-on")
     order = document_order(env)
     problems = [*domain.problems(), *project_problems(env)]
-    problems.sort(key=lambda p: (order.get(p.docname or "", len(order)), p.docname or "",
-                                 p.path or "", p.lineno or 0, p.code.value, p.message))
+    problems.sort(
+        key=lambda p: (
+            order.get(p.docname or "", len(order)),
+            p.docname or "",
+            p.path or "",
+            p.lineno or 0,
+            p.code.value,
+            p.message,
+        )
+    )
     data["problems"] = [problem.as_json(env) for problem in problems]
     return data
 

@@ -18,7 +18,11 @@ class AssessmentMarkdown(MarkdownTranslator):
     """Markdown of an assembled assessment (see the module docstring)."""
 
     def __init__(
-        self, document: nodes.document, *, heading_level: int = 1, anchors: dict[str, str] | None = None
+        self,
+        document: nodes.document,
+        *,
+        heading_level: int = 1,
+        anchors: dict[str, str] | None = None,
     ) -> None:
         super().__init__(document, heading_level=heading_level)
         #: section id -> GitHub anchor of its heading in this file
@@ -28,7 +32,9 @@ class AssessmentMarkdown(MarkdownTranslator):
     @classmethod
     def document_markdown(cls, root: nodes.Element) -> str:
         """The whole assessment, its title a level-1 heading."""
-        return to_markdown(root, heading_level=1, translator_class=cls, anchors=heading_anchors(root))
+        return to_markdown(
+            root, heading_level=1, translator_class=cls, anchors=heading_anchors(root)
+        )
 
     @classmethod
     def fragment_markdown(cls, node: nodes.Node, level: int) -> str:

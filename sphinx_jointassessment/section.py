@@ -9,7 +9,6 @@ sections, and template text left in (``placeholder``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,6 +26,7 @@ from .problems import Code, Problem
 
 if TYPE_CHECKING:
     import re
+    from collections.abc import Iterable, Iterator
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -155,7 +155,8 @@ class AssessmentSectionDirective(AssessmentDirective):
             near = [k for k in sorted(outline.keys()) if k.split(".")[0] == key.split(".")[0]]
             hint = f" (did you mean {', '.join(near[:4])}?)" if near else ""
             self.report(
-                Code.UNKNOWN_SECTION, f"{key!r} is not a section of the {outline.name} outline{hint}"
+                Code.UNKNOWN_SECTION,
+                f"{key!r} is not a section of the {outline.name} outline{hint}",
             )
         elif not section.contributable:
             self.report(Code.UNKNOWN_SECTION, f"{key!r} is generated and takes no content")
@@ -182,7 +183,9 @@ class AssessmentSectionDirective(AssessmentDirective):
         # the container itself: frozen once the page is read (images, smart quotes done)
         body = None if from_label else container
         if section is not None and section.contributable:
-            self.record(KIND, key, title, SectionContribution(key, from_label, has_content), anchor, body)
+            self.record(
+                KIND, key, title, SectionContribution(key, from_label, has_content), anchor, body
+            )
         return [container]
 
     def _from_note(self, title: str, label: str) -> nodes.paragraph:
@@ -209,7 +212,7 @@ class AssessmentSectionDirective(AssessmentDirective):
 
 def labelled_section(env: BuildEnvironment, label: str) -> tuple[str, nodes.Element] | None:
     """The docname and element a ``std`` label points at, or None."""
-    labels = env.domains["std"].labels  # type: ignore[attr-defined]
+    labels = env.domains["std"].labels
     target = labels.get(label)
     if target is None:
         return None
@@ -244,7 +247,7 @@ def _freeze_bodies(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def _from_sources(env: BuildEnvironment) -> set[str]:
-    labels = env.domains["std"].labels  # type: ignore[attr-defined]
+    labels = env.domains["std"].labels
     sources = set()
     for obj in get_domain(env).objects(KIND):
         label = obj.model.from_label
@@ -273,7 +276,8 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
         for other in objs[1:]:
             yield Problem(
                 Code.DUPLICATE_SECTION,
-                f"section {other.id!r} is contributed twice (first in {first.docname}:{first.lineno})",
+                f"section {other.id!r} is contributed twice "
+                f"(first in {first.docname}:{first.lineno})",
                 other.docname,
                 other.lineno,
             )

@@ -15,8 +15,11 @@ from sphinx_jointassessment.outline import load_outline
 from .conftest import REFERENCE, ROOTS, parse_warnings
 from .markdownlint import require_markdownlint, run_markdownlint
 
-SCHEMA = Path(__file__).resolve().parents[1] / "sphinx_jointassessment" / "schema" / (
-    "assessment.schema.json"
+SCHEMA = (
+    Path(__file__).resolve().parents[1]
+    / "sphinx_jointassessment"
+    / "schema"
+    / ("assessment.schema.json")
 )
 
 
@@ -58,12 +61,18 @@ def test_markdown_has_every_template_heading_in_order(app):
     assert ours[0] == "Joint-assessment of Tern"
     assert markdown.splitlines()[0] == "# Joint-assessment of Tern"
     # template levels: the title is the only level-1 heading
-    levels = dict((title, level) for level, title in _headings(markdown))
-    assert levels["Metadata"] == 2 and levels["Security links"] == 3
-    assert levels["Critical"] == 4 and levels["Identity Theft"] == 3
+    levels = {title: level for level, title in _headings(markdown)}
+    assert levels["Metadata"] == 2
+    assert levels["Security links"] == 3
+    assert levels["Critical"] == 4
+    assert levels["Identity Theft"] == 3
     # the threat matrix as the template's table
     assert "| Victim Components | Controller | Daemon |" in markdown
-    assert "| Victim Controller | N/A: Only one controller | Mitigated: Daemons are \\| authenticated. Score: 0.1 |" in markdown
+    assert (
+        "| Victim Controller | N/A: Only one controller "
+        "| Mitigated: Daemons are \\| authenticated. Score: 0.1 |"
+        in markdown
+    )
     # fixed texts with the project's name, and no template placeholder left
     assert "did not have known security issues" in markdown
     assert "[project]" not in markdown.lower()
@@ -102,8 +111,12 @@ def test_json_is_valid_and_carries_every_object(app):
         "attacker": "Daemon",
         "status": "mitigated",
         "entries": [
-            {"label": "Mitigated", "text": "Daemons are | authenticated.", "score": 0.1,
-             "status": "mitigated"}
+            {
+                "label": "Mitigated",
+                "text": "Daemons are | authenticated.",
+                "score": 0.1,
+                "status": "mitigated",
+            }
         ],
         "notes": [],
     }

@@ -45,7 +45,9 @@ def test_missing_sections_show_a_visible_note(app):
 def test_complete_project_assembles_in_outline_order(app):
     app.build()
     assert not parse_warnings(app.warning.getvalue()), app.warning.getvalue()
-    soup = BeautifulSoup((app.outdir / "assessment.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup(
+        (app.outdir / "assessment.html").read_text(encoding="utf-8"), "html.parser"
+    )
     root = soup.select_one("section.ja-assessment")
     assert root.find(["h1", "h2"]).get_text(strip=True).rstrip("¶") == "Joint-assessment of Tern"
     headings = [

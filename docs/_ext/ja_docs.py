@@ -105,7 +105,8 @@ def codes(lines: list[str]) -> list[str]:
 # -- the directives ------------------------------------------------------------------------
 
 
-#: a block of a tab: ("include", path, language), ("code", text, language), ("para", text, "")
+#: a block of a tab: ("include", path, language), ("code", text, language), ("para", text, "");
+#: ("output", text, language) is code whose long lines wrap (warnings, command output)
 Block = tuple[str, str, str]
 LANGUAGES = {"rst": "rst", "md": "markdown"}
 
@@ -118,8 +119,9 @@ def tab_set(tabs: list[tuple[str, str, list[Block]]]) -> list[str]:
         for kind, text, language in blocks:
             if kind == "include":
                 lines += [f"      .. literalinclude:: {text}", f"         :language: {language}", ""]
-            elif kind == "code":
-                lines += [f"      .. code-block:: {language}", ""]
+            elif kind in ("code", "output"):
+                lines += [f"      .. code-block:: {language}"]
+                lines += ["         :class: ja-output", ""] if kind == "output" else [""]
                 lines += [f"         {line}" if line else "" for line in text.splitlines()]
                 lines += [""]
             else:
@@ -207,7 +209,7 @@ class SnippetDirective(SphinxDirective):
             blocks: list[Block] = [("include", f"/{SNIPPETS}/{name}.{fmt}", LANGUAGES[fmt])]
             if warnings:
                 blocks += [("para", "The build prints:", ""),
-                           ("code", self._warning_text(warnings[fmt], fmt), "text")]
+                           ("output", self._warning_text(warnings[fmt], fmt), "text")]
             tabs.append((label, sync, blocks))
         return parse_rst(self, tab_set(tabs))
 
@@ -276,7 +278,7 @@ class TutorialOutputDirective(SphinxDirective):
                     step, fmt, status, expected, output, location=self.get_location(),
                 )
             text = f"$ {command}\n{self._trim(output)}".rstrip()
-            tabs.append((label, sync, [("code", text, "console")]))
+            tabs.append((label, sync, [("output", text, "console")]))
         return parse_rst(self, tab_set(tabs))
 
     def _trim(self, output: str) -> str:
