@@ -55,11 +55,10 @@ def example(session: nox.Session) -> None:
     session.install("-e", ".[myst]")
     html = BUILD / "example" / "html"
     assessment = BUILD / "example" / "jointassessment"
-    for builder, out in (("html", html), ("jointassessment", assessment)):
-        session.run(
-            "sphinx-build", "-W", "-n", "--keep-going", "-q", "-E", "-b", builder,
-            str(EXAMPLE), str(out),
-        )
+    common = ("-W", "-n", "--keep-going", "-E")
+    session.run("sphinx-build", *common, "-q", "-b", "html", str(EXAMPLE), str(html))
+    # not quiet: the builder prints its one-line summary of the assessment
+    session.run("sphinx-build", *common, "-b", "jointassessment", str(EXAMPLE), str(assessment))
     session.log(f"html: {html / 'index.html'}")
     for name in sorted(os.listdir(assessment)):
         if name.endswith((".md", ".json")):
@@ -109,7 +108,9 @@ def screenshot(session: nox.Session) -> None:
     )
     page = (html / "security" / "threat-model.html").read_text(encoding="utf-8")
     # the matrix's block: from its opening <div> to the </div> that closes it
-    start = page.index('<div class="ja-threat-matrix-block docutils container" id="ja-matrix-compromise">')
+    start = page.index(
+        '<div class="ja-threat-matrix-block docutils container" id="ja-matrix-compromise">'
+    )
     depth, position = 0, start
     for tag in re.finditer(r"<(/?)div\b", page[start:]):
         depth += -1 if tag.group(1) else 1
@@ -127,17 +128,29 @@ def screenshot(session: nox.Session) -> None:
         f'<body><article class="bd-article">{matrix}</article></body></html>',
         encoding="utf-8",
     )
-    chromium = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+    chromium = next(
+        filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
+    )
     if chromium is None:
         session.error("chromium (or google-chrome) is needed for the screenshot")
     picture = ROOT / "docs" / "_static" / "threat-matrix.png"
     with tempfile.TemporaryDirectory() as profile:
         session.run(
-            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", f"--user-data-dir={profile}", "--hide-scrollbars",
-            "--force-device-scale-factor=1", f"--window-size=1400,{height}",
-            f"--screenshot={picture}", frame.as_uri(),
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
+            f"--window-size=1400,{height}",
+            f"--screenshot={picture}",
+            frame.as_uri(),
             external=True,
         )
     session.log(f"screenshot: {picture} ({picture.stat().st_size} bytes)")

@@ -312,6 +312,17 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
             )
     if not wants_assembly(env):
         return
+    for pattern in config.placeholder_patterns:
+        if match := pattern.search(config.project):
+            yield Problem(
+                Code.PLACEHOLDER,
+                f"the project's name {config.project!r} is template text ({match.group(0)!r}): "
+                "set jointassessment_project in conf.py",
+                None,
+                None,
+                path="conf.py",
+            )
+            break
     where = domain.objects(ASSEMBLY_KIND)
     docname, lineno = (where[0].docname, where[0].lineno) if where else (env.config.root_doc, None)
     for section in outline.sections:

@@ -70,8 +70,7 @@ def test_markdown_has_every_template_heading_in_order(app):
     assert "| Victim Components | Controller | Daemon |" in markdown
     assert (
         "| Victim Controller | N/A: Only one controller "
-        "| Mitigated: Daemons are \\| authenticated. Score: 0.1 |"
-        in markdown
+        "| Mitigated: Daemons are \\| authenticated. Score: 0.1 |" in markdown
     )
     # fixed texts with the project's name, and no template placeholder left
     assert "did not have known security issues" in markdown
@@ -189,3 +188,67 @@ def test_builder_reports_problems_in_json_and_warnings(app):
     assert codes <= warned
     markdown = (app.outdir / "joint-assessment.md").read_text(encoding="utf-8")
     assert "Not yet written" in markdown
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "example_project"
+
+
+def _example(tmp_path: Path) -> Path:
+    target = tmp_path / "example"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("_build"))
+    return target
+
+
+def test_example_project_builds_without_any_warning(make_app, tmp_path):
+    src = _example(tmp_path)
+    for builder in ("html", "jointassessment"):
+        app = make_app(builder, srcdir=src, builddir=src / f"_{builder}", freshenv=True)
+        app.build()
+        # (a second app in one process re-registers Sphinx's nodes: not the project's fault)
+        warnings = [
+            line
+            for line in app.warning.getvalue().splitlines()
+            if "WARNING" in line and "while setting up extension" not in line
+        ]
+        assert warnings == []
+    data = json.loads(
+        (src / "_jointassessment" / "jointassessment" / "joint-assessment.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    assert data["problems"] == []
+    assert len(data["threat_matrices"]) == 3
+    assert {f["id"] for f in data["findings"]} == {"1", "2", "3"}
+
+
+def test_example_with_a_section_removed_and_template_text_fails(make_app, tmp_path):
+    src = _example(tmp_path)
+    page = src / "security" / "analysis.rst"
+    text = page.read_text(encoding="utf-8")
+    text = text.replace(".. assessment-section:: project-compliance", ".. rubric:: Compliance")
+    text = text.replace(
+        "Kestrel is not documented as meeting any compliance standard.",
+        "Kestrel is not documented as meeting any compliance standard.",
+    )
+    text = text.replace(
+        "   Kestrel's goal is that every workload",
+        "   TODO: say more. Kestrel's goal is that every workload",
+    )
+    page.write_text(text, encoding="utf-8")
+    app = make_app("jointassessment", srcdir=src, builddir=src / "_ja", freshenv=True)
+    app.build()
+    warnings = parse_warnings(app.warning.getvalue())
+    lines = text.splitlines()
+    todo_line = next(i for i, line in enumerate(lines, 1) if "TODO: say more" in line)
+    assert ("analysis.rst", todo_line, "placeholder") in {
+        (w.file, w.line, w.code) for w in warnings
+    }
+    assessment = (src / "security" / "assessment.md").read_text(encoding="utf-8").splitlines()
+    directive_line = next(
+        i
+        for i, line in enumerate(assessment, 1)
+        if "joint-assessment" in line and line.startswith("```")
+    )
+    missing = [w for w in warnings if w.code == "missing-section"]
+    assert [(w.file, w.line) for w in missing] == [("assessment.md", directive_line)]
+    assert "'project-compliance'" in missing[0].message

@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.directives.other import TocTree
 from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
-from sphinx.directives.other import TocTree
 from sphinx.util.docutils import SphinxDirective
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ def _fingerprint(paths: list[Path]) -> str:
 def render_snippets(app: Sphinx) -> None:
     """Build every snippet in a separate process, unless nothing changed since last time."""
     import sphinx
+
     import sphinx_jointassessment
 
     folder = Path(app.srcdir) / SNIPPETS
@@ -88,7 +89,7 @@ def load_result(env: Any, name: str) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     with path.open("rb") as stream:
-        return pickle.load(stream)  # noqa: S301 (written by render_snippets.py in this build)
+        return pickle.load(stream)
 
 
 def codes(lines: list[str]) -> list[str]:
@@ -118,7 +119,11 @@ def tab_set(tabs: list[tuple[str, str, list[Block]]]) -> list[str]:
         lines += [f"   .. tab-item:: {label}", f"      :sync: {sync}", ""]
         for kind, text, language in blocks:
             if kind == "include":
-                lines += [f"      .. literalinclude:: {text}", f"         :language: {language}", ""]
+                lines += [
+                    f"      .. literalinclude:: {text}",
+                    f"         :language: {language}",
+                    "",
+                ]
             elif kind in ("code", "output"):
                 lines += [f"      .. code-block:: {language}"]
                 lines += ["         :class: ja-output", ""] if kind == "output" else [""]
@@ -162,8 +167,9 @@ class SnippetDirective(SphinxDirective):
         paths = {fmt: folder / f"{name}.{fmt}" for fmt in ("rst", "md")}
         missing = [str(path) for path in paths.values() if not path.is_file()]
         if missing:
-            logger.warning("ja-snippet %s: missing %s", name, ", ".join(missing),
-                           location=self.get_location())
+            logger.warning(
+                "ja-snippet %s: missing %s", name, ", ".join(missing), location=self.get_location()
+            )
             return []
         result = load_result(self.env, name)
         if result is None:
@@ -194,22 +200,33 @@ class SnippetDirective(SphinxDirective):
                 if not found or set(found) != {expected}:
                     logger.warning(
                         "ja-snippet %s (%s) should print only %s, printed: %s",
-                        name, fmt, expected, "; ".join(lines) or "nothing",
+                        name,
+                        fmt,
+                        expected,
+                        "; ".join(lines) or "nothing",
                         location=self.get_location(),
                     )
             elif "result" in self.options and lines:
                 logger.warning(
                     "ja-snippet %s (%s) should build without a warning, printed: %s",
-                    name, fmt, "; ".join(lines), location=self.get_location(),
+                    name,
+                    fmt,
+                    "; ".join(lines),
+                    location=self.get_location(),
                 )
 
     def _tabs(self, name: str, warnings: dict[str, list[str]] | None) -> list[nodes.Node]:
         tabs = []
-        for label, sync, fmt in (("MyST Markdown", "myst", "md"), ("reStructuredText", "rst", "rst")):
+        for label, sync, fmt in (
+            ("MyST Markdown", "myst", "md"),
+            ("reStructuredText", "rst", "rst"),
+        ):
             blocks: list[Block] = [("include", f"/{SNIPPETS}/{name}.{fmt}", LANGUAGES[fmt])]
             if warnings:
-                blocks += [("para", "The build prints:", ""),
-                           ("output", self._warning_text(warnings[fmt], fmt), "text")]
+                blocks += [
+                    ("para", "The build prints:", ""),
+                    ("output", self._warning_text(warnings[fmt], fmt), "text"),
+                ]
             tabs.append((label, sync, blocks))
         return parse_rst(self, tab_set(tabs))
 
@@ -269,13 +286,21 @@ class TutorialOutputDirective(SphinxDirective):
             logger.warning("ja-tutorial-output: no step %r", step, location=self.get_location())
             return []
         tabs = []
-        for label, sync, fmt in (("MyST Markdown", "myst", "myst"), ("reStructuredText", "rst", "rst")):
+        for label, sync, fmt in (
+            ("MyST Markdown", "myst", "myst"),
+            ("reStructuredText", "rst", "rst"),
+        ):
             command, status, output = results[fmt][step]
             expected = self.options.get("status")
             if expected is not None and status != expected:
                 logger.warning(
                     "tutorial step %s (%s) exited with %s, not %s:\n%s",
-                    step, fmt, status, expected, output, location=self.get_location(),
+                    step,
+                    fmt,
+                    status,
+                    expected,
+                    output,
+                    location=self.get_location(),
                 )
             text = f"$ {command}\n{self._trim(output)}".rstrip()
             tabs.append((label, sync, [("output", text, "console")]))
@@ -289,12 +314,17 @@ class TutorialOutputDirective(SphinxDirective):
         head, tail = head or 0, tail or 0
         if head + tail >= len(lines):
             return "\n".join(lines)
-        kept = [*lines[:head], "...", *lines[len(lines) - tail:]] if tail else [*lines[:head], "..."]
+        kept = (
+            [*lines[:head], "...", *lines[len(lines) - tail :]] if tail else [*lines[:head], "..."]
+        )
         return "\n".join(kept)
 
 
 TUTORIAL_FILES = "tutorial-files"
-TUTORIAL_FORMATS = (("MyST Markdown", "myst", "myst", ".md"), ("reStructuredText", "rst", "rst", ".rst"))
+TUTORIAL_FORMATS = (
+    ("MyST Markdown", "myst", "myst", ".md"),
+    ("reStructuredText", "rst", "rst", ".rst"),
+)
 
 
 def _page_tabs(directive: SphinxDirective, page: str, source: str | None = None) -> list[str]:
@@ -304,14 +334,26 @@ def _page_tabs(directive: SphinxDirective, page: str, source: str | None = None)
         language = LANGUAGES[suffix[1:]]
         if source is None:
             path = f"/{TUTORIAL_FILES}/{fmt}/{page}{suffix}"
-            tabs.append((label, sync, [("para", f"``docs/{page}{suffix}``:", ""),
-                                       ("include", path, language)]))
+            tabs.append(
+                (
+                    label,
+                    sync,
+                    [("para", f"``docs/{page}{suffix}``:", ""), ("include", path, language)],
+                )
+            )
         else:
             results = load_result(directive.env, "tutorial") or {}
             _name, _status, text = results[fmt][f"{source}:{page}"]
-            tabs.append((label, sync, [("para", f"``docs/{page}{suffix}``, as ``{source}`` "
-                                                "wrote it:", ""),
-                                       ("code", text.rstrip("\n"), language)]))
+            tabs.append(
+                (
+                    label,
+                    sync,
+                    [
+                        ("para", f"``docs/{page}{suffix}``, as ``{source}`` wrote it:", ""),
+                        ("code", text.rstrip("\n"), language),
+                    ],
+                )
+            )
     return tab_set(tabs)
 
 
@@ -453,7 +495,9 @@ class CliHelpDirective(SphinxDirective):
                 text = parser.format_help()
             else:
                 subparsers = next(
-                    action for action in parser._actions if action.choices and action.dest == "command"
+                    action
+                    for action in parser._actions
+                    if action.choices and action.dest == "command"
                 )
                 text = subparsers.choices[command].format_help()
         finally:
@@ -480,7 +524,8 @@ class OptionalTocTree(TocTree):
         lines = [
             line
             for line in self.content
-            if line.strip() and docname_join(self.env.current_document.docname, line.strip()) in found
+            if line.strip()
+            and docname_join(self.env.current_document.docname, line.strip()) in found
         ]
         if not lines:
             return []

@@ -44,13 +44,23 @@ TUTORIAL: list[tuple[str, list[str], list[str]]] = [
     (
         "check-sections",
         [
-            "overview", "intended-use", "project-design", "configuration",
-            "project-compliance", "secure-development-practices",
-            "security-issue-resolution", "roadmap", "appendix",
+            "overview",
+            "intended-use",
+            "project-design",
+            "configuration",
+            "project-compliance",
+            "secure-development-practices",
+            "security-issue-resolution",
+            "roadmap",
+            "appendix",
         ],
         ["sphinx-jointassessment", "check", "docs"],
     ),
-    ("check-pass", ["security-analysis", "threat-model"], ["sphinx-jointassessment", "check", "docs"]),
+    (
+        "check-pass",
+        ["security-analysis", "threat-model"],
+        ["sphinx-jointassessment", "check", "docs"],
+    ),
     ("build", [], ["sphinx-build", "-b", "jointassessment", "docs", "docs/_build/assessment"]),
 ]
 
@@ -124,8 +134,14 @@ def build(folder: Path, name: str, fmt: str, tmp: Path) -> tuple[list[str], list
     warnings = io.StringIO()
     with patch_docutils(str(srcdir)), docutils_namespace():
         app = Sphinx(
-            str(srcdir), str(srcdir), str(srcdir / "_build"), str(srcdir / "_doctrees"),
-            "html", status=io.StringIO(), warning=warnings, freshenv=True,
+            str(srcdir),
+            str(srcdir),
+            str(srcdir / "_build"),
+            str(srcdir / "_doctrees"),
+            "html",
+            status=io.StringIO(),
+            warning=warnings,
+            freshenv=True,
         )
         app.connect("doctree-resolved", keep)
         app.build(force_all=True)
@@ -234,13 +250,15 @@ def main(argv: list[str]) -> int:
     folder, out = Path(argv[0]).resolve(), Path(argv[1]).resolve()
     out.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("spawn")
-    with tempfile.TemporaryDirectory(prefix="ja-snippets-") as tmp, ProcessPoolExecutor(
-        max_workers=min(8, multiprocessing.cpu_count()), mp_context=context
-    ) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="ja-snippets-") as tmp,
+        ProcessPoolExecutor(
+            max_workers=min(8, multiprocessing.cpu_count()), mp_context=context
+        ) as pool,
+    ):
         jobs = [pool.submit(render_tutorial, folder.parent / "tutorial-files", out, Path(tmp))]
         jobs += [
-            pool.submit(render_one, folder, name, out, Path(tmp))
-            for name in snippet_names(folder)
+            pool.submit(render_one, folder, name, out, Path(tmp)) for name in snippet_names(folder)
         ]
         for job in jobs:
             job.result()  # re-raises a worker's exception
