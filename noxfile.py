@@ -33,8 +33,15 @@ def _markdownlint(session: nox.Session) -> dict[str, str]:
             return {}
         prefix.mkdir(parents=True, exist_ok=True)
         session.run(
-            "npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix),
-            MARKDOWNLINT, external=True,
+            "npm",
+            "install",
+            "--silent",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            str(prefix),
+            MARKDOWNLINT,
+            external=True,
         )
     return {"MARKDOWNLINT": str(binary)}
 
@@ -70,7 +77,9 @@ def docs(session: nox.Session) -> None:
     """Build the documentation with -W -n."""
     session.install("-e", ".[docs]")
     out = BUILD / "docs" / "html"
-    session.run("sphinx-build", "-W", "-n", "--keep-going", "-q", "-E", "-b", "html", "docs", str(out))
+    session.run(
+        "sphinx-build", "-W", "-n", "--keep-going", "-q", "-E", "-b", "html", "docs", str(out)
+    )
     session.log(f"docs: {out / 'index.html'}")
 
 

@@ -115,7 +115,8 @@ def _index(title: str, pages: list[str], extra: tuple[str, ...] = ()) -> dict[st
     for start in range(0, len(pages), CHAPTER):
         name = f"chapter{start // CHAPTER:02d}"
         files[f"{name}.rst"] = _toctree_page(
-            f"Chapter {start // CHAPTER + 1}", [f"/{page}" for page in pages[start : start + CHAPTER]]
+            f"Chapter {start // CHAPTER + 1}",
+            [f"/{page}" for page in pages[start : start + CHAPTER]],
         )
         chapters.append(name)
     files["index.rst"] = _toctree_page(title, [*chapters, *extra])
@@ -293,7 +294,10 @@ def findings(dest: Path, variant: str, pages: int = 500, per_page: int = 10) -> 
     """*pages* pages of *per_page* findings, and a page with the findings table."""
     root = _fresh(dest)
     names = [findings_page_name(page) for page in range(pages)]
-    files = {"conf.py": _conf(variant, "findings"), **_index("Findings of the review", names, (TABLE_PAGE,))}
+    files = {
+        "conf.py": _conf(variant, "findings"),
+        **_index("Findings of the review", names, (TABLE_PAGE,)),
+    }
     for page, name in enumerate(names):
         files[f"{name}.rst"] = findings_page(variant, page, per_page, {})
     table = ".. findings-table::\n" if variant == "ext" else "Each finding is on its area's page.\n"
@@ -302,7 +306,9 @@ def findings(dest: Path, variant: str, pages: int = 500, per_page: int = 10) -> 
     return root
 
 
-def rename_finding(root: Path, variant: str, number: int, revision: int, per_page: int = 10) -> Path:
+def rename_finding(
+    root: Path, variant: str, number: int, revision: int, per_page: int = 10
+) -> Path:
     """Rewrite the page of finding *number* with that finding renamed; the page's path."""
     page = (number - 1) // per_page
     path = root / f"{findings_page_name(page)}.rst"

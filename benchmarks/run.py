@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import generate  # noqa: E402  (the generator beside this file)
+import generate  # the generator beside this file
 
 
 @dataclass
@@ -100,7 +100,9 @@ def sphinx_build(src: Path, out: Path, builder: str = "html", log: Path | None =
         )
     warnings = [line for line in log.read_text(errors="replace").splitlines() if "WARNING" in line]
     if warnings:
-        print(f"  note: {len(warnings)} warnings in {src.name}, e.g. {warnings[0]}", file=sys.stderr)
+        print(
+            f"  note: {len(warnings)} warnings in {src.name}, e.g. {warnings[0]}", file=sys.stderr
+        )
     # ru_maxrss is in KiB on Linux
     return Build(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
@@ -139,7 +141,8 @@ class Bench:
     def log(self, what: str, build: Build) -> None:
         if self.verbose:
             print(
-                f"  {what}: {build.wall:.2f} s wall, {build.cpu:.2f} s CPU, {build.rss_mib:.0f} MiB",
+                f"  {what}: {build.wall:.2f} s wall, {build.cpu:.2f} s CPU, "
+                f"{build.rss_mib:.0f} MiB",
                 file=sys.stderr,
                 flush=True,
             )
@@ -188,9 +191,7 @@ class Bench:
             return result
 
         results = self.pair(lambda: build("plain", plain_src), lambda: build("ext", ext_src))
-        self.add_rows(
-            f"{pages} pages x 10 findings + findings-table vs admonitions", 1.3, results
-        )
+        self.add_rows(f"{pages} pages x 10 findings + findings-table vs admonitions", 1.3, results)
         self.incremental(folders, pages)
 
     def incremental(self, folders: dict[str, Path], pages: int) -> None:
@@ -208,7 +209,8 @@ class Bench:
                 build = sphinx_build(folder / "src", folder / "html", "html")
                 self.log(f"incremental {variant}", build)
                 title = generate.finding_title(number, index + 1)
-                page = folder / "html" / f"{generate.findings_page_name((number - 1) // per_page)}.html"
+                name = generate.findings_page_name((number - 1) // per_page)
+                page = folder / "html" / f"{name}.html"
                 assert_contains(page, title)
                 if variant == "ext":
                     if table.stat().st_mtime_ns == before:

@@ -131,9 +131,16 @@ def _placeholder_kinds(content: list[nodes.Node]) -> set[str]:
     }
 
 
-def _hands_on(section: OutlineSection) -> list[nodes.Node]:
-    """The template's hands-on layout: summary sentence, then its three sub-headings."""
+def _hands_on(context: ResolveContext, section: OutlineSection) -> list[nodes.Node]:
+    """The template's hands-on layout: summary sentence, then its three sub-headings.
+
+    The template asks for the details "if a hands-on assessment was performed":
+    without a performed ``hands-on-assessment`` only the sentence is written.
+    """
     parts: list[nodes.Node] = [ja_placeholder(kind="hands-on-summary")]
+    recorded = context.domain.objects("hands-on")
+    if not recorded or not getattr(recorded[0].model, "performed", False):
+        return parts
     for title, kind in (
         ("Assessment Details", "hands-on-details"),
         ("Findings", "findings-table"),
@@ -173,7 +180,7 @@ def _section_body(
     if generated == "threat-matrices":
         body.extend(_matrices(context, section.level + 1, _ids_in(content)))
     elif generated == "hands-on":
-        body.extend(_hands_on(section))
+        body.extend(_hands_on(context, section))
     elif generated in GENERATED_PLACEHOLDERS:
         kind = GENERATED_PLACEHOLDERS[generated]
         if kind not in _placeholder_kinds(content):

@@ -18,6 +18,7 @@ Tables then insert :func:`copy_body` of the recorded body.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -38,6 +39,12 @@ if TYPE_CHECKING:
 
 #: class of every body container; the read handler looks for it
 BODY_CLASS = "ja-body"
+#: class of ``assessment-section`` content: made safe the same way, frozen by its own module
+SECTION_CLASS = "ja-section"
+#: one HTML comment and nothing else (``--!>`` also ends a comment in HTML)
+_HTML_COMMENT = re.compile(r"\s*<!--(?P<inner>(?:(?!--!?>).)*?)--!?>\s*", re.DOTALL)
+#: the only schemes an image may be loaded from (``data:`` and ``javascript:`` may not)
+IMAGE_SCHEMES = frozenset({"http", "https"})
 
 
 def parse_body(directive: SphinxDirective, classes: Iterable[str] = ()) -> nodes.container:
@@ -108,7 +115,7 @@ def _line(node: nodes.Node) -> int | None:
 
 
 def sanitize(body: nodes.Element) -> list[tuple[Code, str, int | None]]:
-    """Unlink non-web URLs and show raw output as text; the problems, with their lines."""
+    """Unlink non-web URLs, drop non-web images and show raw output as text; the problems."""
     problems: list[tuple[Code, str, int | None]] = []
     for ref in list(body.findall(nodes.reference)):
         uri = ref.get("refuri")
@@ -126,9 +133,30 @@ def sanitize(body: nodes.Element) -> list[tuple[Code, str, int | None]]:
             plain = nodes.inline("", "", *[child.deepcopy() for child in ref.children])
             plain["classes"].append("ja-unlinked")
             ref.replace_self(plain)
+    for image in list(body.findall(nodes.image)):
+        scheme = uri_scheme(image.get("uri", ""))
+        if scheme is not None and scheme not in IMAGE_SCHEMES:
+            problems.append(
+                (
+                    Code.BAD_URL,
+                    f"image {image.get('uri', '')[:80]!r}: not an http or https URL; "
+                    "shown as its text",
+                    _line(image),
+                )
+            )
+            alt = image.get("alt") or f"[image {image.get('uri', '')[:80]}]"
+            shown = nodes.inline(alt, alt, classes=["ja-unlinked"])
+            inline = isinstance(image.parent, nodes.TextElement)
+            image.replace_self(shown if inline else nodes.paragraph("", "", shown))
     for raw in list(body.findall(nodes.raw)):
         line = _line(raw)
         text = raw.astext()
+        comment = _HTML_COMMENT.fullmatch(text)
+        if comment is not None and "html" in raw.get("format", "").split():
+            # an HTML comment (MyST keeps ``<!-- ... -->`` as raw html) shows nothing: keep
+            # it as a comment, which writers escape or skip, not as a problem
+            raw.replace_self(nodes.comment(comment["inner"], comment["inner"]))
+            continue
         problems.append(
             (
                 Code.SCHEMA,
@@ -164,7 +192,9 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
         if obj.body is not None and BODY_CLASS in obj.body.get("classes", ())
     ]
     bodies = {
-        id(body): body for body in doctree.findall(nodes.container) if BODY_CLASS in body["classes"]
+        id(body): body
+        for body in doctree.findall(nodes.container)
+        if BODY_CLASS in body["classes"] or SECTION_CLASS in body["classes"]
     }
     for obj in recorded:
         bodies.setdefault(id(obj.body), obj.body)

@@ -49,6 +49,12 @@ def project_problems(env: BuildEnvironment) -> list[Problem]:
     return sorted(found, key=lambda p: (p.docname or "", p.path or "", p.lineno or 0))
 
 
+def source_location(env: BuildEnvironment, docname: str, lineno: int | None) -> str:
+    """``file:line`` as warnings print it, for messages that point at another place."""
+    path = str(env.doc2path(docname, base=False))
+    return f"{path}:{lineno}" if lineno else path
+
+
 def check_duplicate_ids(env: BuildEnvironment) -> Iterable[Problem]:
     domain = get_domain(env)
     for kind in sorted({obj.kind for objs in domain.data["objects"].values() for obj in objs}):
@@ -58,15 +64,13 @@ def check_duplicate_ids(env: BuildEnvironment) -> Iterable[Problem]:
             continue
         for objs in domain.duplicates(kind):
             first = objs[0]
+            where = source_location(env, first.docname, first.lineno)
             for other in objs[1:]:
                 what = KIND_NAMES.get(kind, kind)
                 if kind in ("metadata", "hands-on"):
-                    message = f"a second {what} (the first is in {first.docname}:{first.lineno})"
+                    message = f"a second {what} (the first is in {where})"
                 else:
-                    message = (
-                        f"{what} id {other.id!r} is used twice "
-                        f"(first in {first.docname}:{first.lineno})"
-                    )
+                    message = f"{what} id {other.id!r} is used twice (first in {where})"
                 yield Problem(Code.DUPLICATE_ID, message, other.docname, other.lineno)
 
 

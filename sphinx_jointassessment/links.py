@@ -32,7 +32,7 @@ _NOT_IN_URLS = frozenset('<>"\\`')
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
 
-@functools.lru_cache(maxsize=4096)  # a project's URLs are checked again by every table
+@functools.lru_cache(maxsize=65536)  # each URL is checked again by every table showing it
 def url_problem(url: str) -> str | None:
     """Why *url* may not become a link, or ``None`` when it is a web URL."""
     text = url.strip()

@@ -17,7 +17,7 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util import logging
 
-from .checks import register_check
+from .checks import register_check, source_location
 from .config import get_config
 from .directive import AssessmentDirective
 from .domain import AssessmentObject, get_domain
@@ -277,7 +277,7 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
             yield Problem(
                 Code.DUPLICATE_SECTION,
                 f"section {other.id!r} is contributed twice "
-                f"(first in {first.docname}:{first.lineno})",
+                f"(first in {source_location(env, first.docname, first.lineno)})",
                 other.docname,
                 other.lineno,
             )

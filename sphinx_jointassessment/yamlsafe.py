@@ -133,6 +133,45 @@ class _Loader(Reader, Scanner, Parser, _LimitedComposer, _LineConstructor, Resol
         Resolver.__init__(self)
 
 
+try:  # libyaml, when PyYAML was built with it (its wheels are)
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - a PyYAML without libyaml: _Loader alone
+    _CParser = object  # type: ignore[misc,assignment]
+    HAVE_LIBYAML = False
+else:
+    HAVE_LIBYAML = True
+
+
+class _FastLoader(_LimitedComposer, _CParser, _LineConstructor, Resolver):
+    """:class:`_Loader` with libyaml's scanner and parser, several times faster.
+
+    Only the events come from libyaml: composing (with the depth limit), resolving
+    and constructing are the same Python code, so the result, lines included, is
+    the same. A body it does not load is read again by :class:`_Loader`, so every
+    problem is reported exactly as before (see :func:`load_yaml`).
+    """
+
+    def __init__(self, stream: str) -> None:
+        _CParser.__init__(self, stream)
+        _LimitedComposer.__init__(self)
+        _LineConstructor.__init__(self)
+        Resolver.__init__(self)
+
+
+def _load_fast(text: str) -> Any:
+    """The value of *text* by :class:`_FastLoader`; any problem raises (the caller falls back)."""
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node) > MAX_EXPANDED_NODES:
+            raise YamlProblem(Code.INPUT_TOO_LARGE, "aliases expand too far", None)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def _expanded_size(root: Node) -> int:
     """Count the nodes of *root* with every alias followed, stopping at the limit."""
     sizes: dict[int, int] = {}
@@ -180,6 +219,11 @@ def load_yaml(text: str, limits: YamlLimits) -> Any:
             "(jointassessment_max_input_bytes)",
             None,
         )
+    if HAVE_LIBYAML and Reader.NON_PRINTABLE.search(text) is None:
+        try:
+            return _load_fast(text)
+        except Exception:
+            pass  # the pure-Python loader below reports every problem, as it always has
     try:
         # the reader checks every character when it is built: a control character
         # in a body is a YAML error at its line, not an exception

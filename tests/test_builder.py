@@ -128,7 +128,7 @@ def test_summary_line(app):
     status = app.status.getvalue()
     assert re.search(
         r"joint-assessment\.md: 28 sections written, 0 missing; 1 threat matrix, "
-        r"0 attack risks, 0 findings, 0 closed issues; 0 problems",
+        r"0 attack risks, 1 finding, 0 closed issues; 0 problems",
         status,
     ), status
 

@@ -5,11 +5,14 @@ documentation shows both. Here each one is built as a project of its own (the
 snippets' ``conf.py`` plus ``NAME.conf.py``, beside the files of ``_files``), and
 
 * the two formats give the same doctree (ids, names and source lines aside);
-* a snippet named ``check-CODE`` prints warnings of that check code and no other;
+* a snippet named ``check-CODE`` (or ``check-CODE--VARIANT``) prints warnings of
+  that check code and no other, the same number in both formats;
 * every other snippet builds without any warning.
 
 The tutorial's files (``docs/tutorial-files``) are checked the way the tutorial
-tells a reader to: ``init``, then the files copied over, then ``check`` passes.
+tells a reader to use them: ``init``, then the files copied over, then ``check``
+passes; both formats assemble the same Markdown. The documentation runs the same
+steps (``docs/_ext/render_snippets.py``) to show their output.
 """
 
 from __future__ import annotations
@@ -197,3 +200,22 @@ def test_tutorial_files_replace_what_init_writes(tmp_path: Path) -> None:
         pages = {path.stem for path in (TUTORIAL / fmt).glob(f"*{suffix}")}
         assert pages <= written, sorted(pages - written)
         assert pages == steps
+
+
+# -- this documentation's own assessment ---------------------------------------------------------
+
+
+def test_own_assessment_sbom_lists_the_declared_dependencies() -> None:
+    """docs/assessment/sbom.cdx.json is written by hand: it must follow pyproject.toml."""
+    import json
+    import tomllib
+
+    project = tomllib.loads((DOCS.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = {}
+    for requirement in project["project"]["dependencies"]:
+        match = re.match(r"^([A-Za-z0-9_.-]+)\s*(.*)$", requirement)
+        assert match is not None, requirement
+        declared[match[1].lower()] = match[2].strip()
+    sbom = json.loads((DOCS / "assessment" / "sbom.cdx.json").read_text(encoding="utf-8"))
+    listed = {component["name"]: component["version"] for component in sbom["components"]}
+    assert listed == declared

@@ -8,7 +8,13 @@
   this site's own assessment and examples of problems do not fail ``-W``. A
   snippet shown with ``:result:`` that warns, or a ``check-CODE`` snippet that does
   not print exactly that code, is reported as a warning of this build.
+* ``ja-tutorial-output STEP``, ``ja-tutorial-pages``, ``ja-tutorial-file``: the
+  commands of the tutorial and of the import guide, what they printed and wrote, and
+  the pages the reader copies in; ``render_snippets.py`` follows those steps in a
+  temporary folder, so the pages show what the commands do today.
 * ``ja-cli-help COMMAND``: the ``--help`` text of the command line, as it is now.
+* ``ja-outline NAME``: the sections of a shipped outline, as a table.
+* ``ja-optional-toctree``: a toctree of the entries whose documents exist.
 * ``check`` (directive and role): one check code of the reference.
 """
 
@@ -27,7 +33,6 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.directives.other import TocTree
 from sphinx.errors import ExtensionError
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -39,6 +44,12 @@ logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 RENDERER = HERE / "render_snippets.py"
 SNIPPETS = "snippets"
+TUTORIAL_FILES = "tutorial-files"
+#: tab label, sync key, folder of ``tutorial-files`` and suffix of each format
+TUTORIAL_FORMATS = (
+    ("MyST Markdown", "myst", "myst", ".md"),
+    ("reStructuredText", "rst", "rst", ".rst"),
+)
 #: how many warnings a check snippet shows before "... and N more"
 SHOWN_WARNINGS = 3
 _CODE = re.compile(r"\[jointassessment\.(?P<code>[\w-]+)\]$")
@@ -60,14 +71,18 @@ def _fingerprint(paths: list[Path]) -> str:
 
 def render_snippets(app: Sphinx) -> None:
     """Build every snippet in a separate process, unless nothing changed since last time."""
+    import myst_parser
     import sphinx
+    import sphinx_design
 
     import sphinx_jointassessment
 
     folder = Path(app.srcdir) / SNIPPETS
     out = Path(app.doctreedir) / "ja-snippets"
     package = Path(sphinx_jointassessment.__file__).resolve().parent
-    key = _fingerprint([folder, RENDERER, package]) + sphinx.__version__
+    inputs = [folder, Path(app.srcdir) / TUTORIAL_FILES, RENDERER, package]
+    versions = (sphinx.__version__, myst_parser.__version__, sphinx_design.__version__)
+    key = _fingerprint(inputs) + " ".join(versions)
     stamp = out / "fingerprint"
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
         return
@@ -225,13 +240,13 @@ class SnippetDirective(SphinxDirective):
             if warnings:
                 blocks += [
                     ("para", "The build prints:", ""),
-                    ("output", self._warning_text(warnings[fmt], fmt), "text"),
+                    ("output", self._warning_text(warnings[fmt]), "text"),
                 ]
             tabs.append((label, sync, blocks))
         return parse_rst(self, tab_set(tabs))
 
     @staticmethod
-    def _warning_text(lines: list[str], fmt: str) -> str:
+    def _warning_text(lines: list[str]) -> str:
         shown = lines[:SHOWN_WARNINGS]
         if len(lines) > SHOWN_WARNINGS:
             shown.append(f"... and {len(lines) - SHOWN_WARNINGS} more of the same kind")
@@ -286,10 +301,7 @@ class TutorialOutputDirective(SphinxDirective):
             logger.warning("ja-tutorial-output: no step %r", step, location=self.get_location())
             return []
         tabs = []
-        for label, sync, fmt in (
-            ("MyST Markdown", "myst", "myst"),
-            ("reStructuredText", "rst", "rst"),
-        ):
+        for label, sync, fmt, _suffix in TUTORIAL_FORMATS:
             command, status, output = results[fmt][step]
             expected = self.options.get("status")
             if expected is not None and status != expected:
@@ -318,13 +330,6 @@ class TutorialOutputDirective(SphinxDirective):
             [*lines[:head], "...", *lines[len(lines) - tail :]] if tail else [*lines[:head], "..."]
         )
         return "\n".join(kept)
-
-
-TUTORIAL_FILES = "tutorial-files"
-TUTORIAL_FORMATS = (
-    ("MyST Markdown", "myst", "myst", ".md"),
-    ("reStructuredText", "rst", "rst", ".rst"),
-)
 
 
 def _page_tabs(directive: SphinxDirective, page: str, source: str | None = None) -> list[str]:
@@ -382,7 +387,7 @@ class TutorialPagesDirective(SphinxDirective):
         for page in pages:
             tabs = _page_tabs(self, page, self.options.get("written-by"))
             if dropdown:
-                lines += [f".. dropdown:: {page}", "   :open:" if len(pages) == 1 else "", ""]
+                lines += [f".. dropdown:: docs/{page}", "   :open:" if len(pages) == 1 else "", ""]
                 lines += [f"   {line}" if line else "" for line in tabs]
             else:
                 lines += tabs
@@ -533,26 +538,6 @@ class OptionalTocTree(TocTree):
         return super().run()
 
 
-# -- a workaround ---------------------------------------------------------------------------
-
-
-class TitledTableIds(SphinxPostTransform):
-    """Give an id to each titled table filled in after reading.
-
-    The ``joint-assessment`` page fills its tables (Metadata, Security links) when it
-    is resolved, after Sphinx gave ids to the tables read from the sources, and
-    Sphinx's html writer warns "Any IDs not assigned for table node" for a titled
-    table without one. Harmless once the extension sets ids itself.
-    """
-
-    default_priority = 6  # after the extension fills its placeholders (5)
-
-    def run(self, **kwargs: Any) -> None:
-        for table in self.document.findall(nodes.table):
-            if not table["ids"] and any(isinstance(c, nodes.title) for c in table.children):
-                self.document.set_id(table)
-
-
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("ja-snippet", SnippetDirective)
     app.add_directive("ja-cli-help", CliHelpDirective)
@@ -564,6 +549,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_object_type(
         "check", "check", indextemplate="pair: %s; check code", objname="check code"
     )
-    app.add_post_transform(TitledTableIds)
     app.connect("builder-inited", render_snippets)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

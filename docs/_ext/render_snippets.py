@@ -3,9 +3,8 @@
 Run by the docs build in a separate process (``python render_snippets.py SNIPPETS
 OUT``), because a Sphinx build reconfigures process-wide state (logging, docutils
 registries) that the docs build itself is using. For each snippet ``NAME`` (a pair
-``NAME.rst`` / ``NAME.md``) it builds a tiny project twice, once per format, with
-``snippets/conf.py`` plus ``NAME.conf.py`` and the files of ``snippets/_files``, and
-writes ``OUT/NAME.pickle``:
+``NAME.rst`` / ``NAME.md``) it builds a tiny project, with ``snippets/conf.py`` plus
+``NAME.conf.py`` and the files of ``snippets/_files``, and writes ``OUT/NAME.pickle``:
 
 * ``warnings``: per format, the warnings printed, with the page as ``index.rst`` or
   ``index.md`` (for a ``check-CODE`` snippet; the others are built in rST only, as
@@ -16,9 +15,9 @@ writes ``OUT/NAME.pickle``:
 ``ja_docs.py`` shows those nodes as the snippet's result and those warnings under
 the check codes, so what the documentation shows is what the extension does today.
 
-It also follows the tutorial (:data:`TUTORIAL`) in a temporary folder, in both
-formats, and writes what each command printed, and its exit status, to
-``OUT/tutorial.pickle``.
+It also follows the tutorial (:data:`TUTORIAL`) and the import guide (:data:`IMPORT`)
+in temporary folders, in both formats, and writes what each command printed, its
+exit status, and the files it wrote, to ``OUT/tutorial.pickle``.
 """
 
 from __future__ import annotations
@@ -39,6 +38,7 @@ FORMATS = {"rst": "index.rst", "md": "index.md"}
 #: ``docs/tutorial.md`` tells the reader to do exactly this, in this order.
 TUTORIAL: list[tuple[str, list[str], list[str]]] = [
     ("init", [], ["sphinx-jointassessment", "init", "docs", "--project", "Wren"]),
+    ("html", [], ["sphinx-build", "-b", "html", "docs", "docs/_build/html"]),
     ("check-stubs", [], ["sphinx-jointassessment", "check", "docs"]),
     ("check-metadata", ["metadata"], ["sphinx-jointassessment", "check", "docs"]),
     (
@@ -211,7 +211,7 @@ def _keep_files(
     results: dict[str, tuple[str, int, str]], step: str, command: list[str], work: Path, suffix: str
 ) -> None:
     """Keep what a step wrote: the builder's files by name, pages by name without suffix."""
-    if command[0] == "sphinx-build":
+    if command[0] == "sphinx-build" and command[2] == "jointassessment":
         for path in sorted((work / "docs" / "_build" / "assessment").iterdir()):
             if path.suffix in (".md", ".json"):
                 results[f"{step}:{path.name}"] = (path.name, 0, path.read_text(encoding="utf-8"))
