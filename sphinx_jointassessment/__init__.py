@@ -41,6 +41,7 @@ def _check_config(app: Sphinx, config: Config) -> None:
     from sphinx.util import logging
 
     from .outline import BUILTIN_OUTLINES
+    from .problems import setting_line
 
     outline = config.jointassessment_outline
     if outline and outline not in BUILTIN_OUTLINES and not Path(outline).is_absolute():
@@ -52,8 +53,12 @@ def _check_config(app: Sphinx, config: Config) -> None:
         if pattern not in config.exclude_patterns:
             config.exclude_patterns = [*config.exclude_patterns, pattern]
     logger = logging.getLogger(__name__)
+    conf_py = Path(app.confdir, "conf.py")  # where the value at fault is set
     for error in get_config(app).errors:
-        logger.warning("%s", error, type="jointassessment", subtype="schema")
+        line = setting_line(conf_py, error.split(":", 1)[0].split(" ", 1)[0])
+        logger.warning(
+            "%s", error, type="jointassessment", subtype="schema", location=f"{conf_py}:{line}"
+        )
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

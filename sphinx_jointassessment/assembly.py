@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 
+from .bodies import retarget_references
 from .config import get_config
-from .directive import AssessmentDirective
+from .directive import AssessmentDirective, add_assessment_directive
 from .placeholders import ResolveContext, ja_placeholder, make_placeholder, register_renderer
 from .problems import Code
 from .section import (
@@ -258,23 +259,8 @@ def _drop_duplicate_ids(root: nodes.Element) -> None:
 
 def _render_assessment(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
     root = assemble(context, project_outline(context.env))
-    _retarget_copied_references(root, context.docname)
+    retarget_references(root, context.docname)
     return [root]
-
-
-def _retarget_copied_references(root: nodes.Element, docname: str) -> None:
-    """Links copied from other pages resolve from the assessment's page (as todo does)."""
-    from sphinx import addnodes
-    from sphinx.util import docname_join
-
-    for ref in root.findall(addnodes.pending_xref):
-        original = ref.get("refdoc")
-        if original and original != docname:
-            if ref.get("refdomain") == "std" and ref.get("reftype") == "doc":
-                target = ref["reftarget"]
-                if not target.startswith("/"):
-                    ref["reftarget"] = "/" + docname_join(original, target)
-            ref["refdoc"] = docname
 
 
 # -- directive -----------------------------------------------------------------------------------
@@ -323,6 +309,5 @@ def setup_assembly(app: Sphinx) -> None:
         ("joint-assessment", JointAssessmentPageDirective),
         ("self-assessment", SelfAssessmentPageDirective),
     ):
-        app.add_directive(name, directive)
-        app.add_directive_to_domain("ja", name, directive)
+        add_assessment_directive(app, name, directive)
     register_renderer("assessment", _render_assessment)

@@ -19,15 +19,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.util.docutils import SphinxDirective
 
 from .badges import severity_badge
 from .bodies import block_too_large, parse_body
 from .checks import register_check
-from .directive import AssessmentDirective
+from .directive import AssessmentDirective, add_assessment_directive
 from .domain import get_domain
 from .links import ja_xref
-from .placeholders import make_placeholder, register_renderer
+from .placeholders import PlaceholderDirective, register_renderer
 from .problems import BlockProblem, Code, Problem
 from .tables import build_table, empty_note, field_list, heading_paragraph
 from .threat_matrix import CELL_KIND, cell_key
@@ -327,24 +326,15 @@ class AttackRiskDirective(AssessmentDirective):
             self.report(problem.code, problem.message)
         body = parse_body(self, ["ja-risk-effects"])
         classes = ["ja-attack-risk", f"ja-severity-{risk.severity or 'unrated'}"]
-        if risk.id:
-            anchor = self.make_anchor(KIND, risk.id)
-            self.record(KIND, risk.id, risk.title, risk, anchor, body)
-            container = self.target_section(anchor, classes)
-        else:
-            container = nodes.container(classes=classes)
-            self.set_source_info(container)
+        container = self.object_container(KIND, risk.id, risk.title, risk, classes, body)
         container.extend(render_risk(risk, body, self.docname))
         return [container]
 
 
-class AttackRiskTableDirective(SphinxDirective):
+class AttackRiskTableDirective(PlaceholderDirective):
     """``.. attack-risk-table::``: every attack risk of the project, filled when written."""
 
-    has_content = False
-
-    def run(self) -> list[nodes.Node]:
-        return [make_placeholder(self, TABLE_KIND)]
+    kind = TABLE_KIND
 
 
 def setup_attack_risk(app: Sphinx) -> None:
@@ -352,8 +342,7 @@ def setup_attack_risk(app: Sphinx) -> None:
         ("attack-risk", AttackRiskDirective),
         ("attack-risk-table", AttackRiskTableDirective),
     ):
-        app.add_directive(name, directive)
-        app.add_directive_to_domain("ja", name, directive)
+        add_assessment_directive(app, name, directive)
     register_renderer(TABLE_KIND, _render_table)
     register_renderer(CELL_RISKS_KIND, _render_cell_risks)
     register_check(check_risk_cells)

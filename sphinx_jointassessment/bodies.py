@@ -95,7 +95,17 @@ def copy_body(body: nodes.Element | None, docname: str) -> nodes.container | Non
     for element in copy.findall(nodes.Element):
         element["ids"] = []
         element["names"] = []
-    for ref in copy.findall(addnodes.pending_xref):
+    retarget_references(copy, docname)
+    return copy
+
+
+def retarget_references(root: nodes.Element, docname: str) -> None:
+    """Make cross-references copied from other pages resolve from page *docname*.
+
+    As ``sphinx.ext.todo`` does; a relative ``:doc:`` target is first made absolute
+    from the page it was written on, so it still names the same document.
+    """
+    for ref in root.findall(addnodes.pending_xref):
         original = ref.get("refdoc")
         if original and original != docname:
             if ref.get("refdomain") == "std" and ref.get("reftype") == "doc":
@@ -103,7 +113,6 @@ def copy_body(body: nodes.Element | None, docname: str) -> nodes.container | Non
                 if not target.startswith("/"):
                     ref["reftarget"] = "/" + docname_join(original, target)
             ref["refdoc"] = docname
-    return copy
 
 
 def _line(node: nodes.Node) -> int | None:

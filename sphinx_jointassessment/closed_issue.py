@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.util.docutils import SphinxDirective
 
 from .bodies import block_too_large, copy_body, parse_body
 from .config import get_config
-from .directive import AssessmentDirective
+from .directive import AssessmentDirective, add_assessment_directive
 from .links import ja_xref, safe_link, url_problem
-from .placeholders import make_placeholder, register_renderer
+from .placeholders import PlaceholderDirective, register_renderer
 from .problems import BlockProblem, Code
 from .tables import build_table, field_list, heading_paragraph
 from .values import natural_key, option_text, parse_iso_date
@@ -186,24 +185,17 @@ class ClosedIssueDirective(AssessmentDirective):
         for problem in problems:
             self.report(problem.code, problem.message)
         body = parse_body(self, ["ja-issue-summary"])
-        if issue.id:
-            anchor = self.make_anchor(KIND, issue.id)
-            self.record(KIND, issue.id, issue.title, issue, anchor, body)
-            container = self.target_section(anchor, ["ja-closed-issue"])
-        else:
-            container = nodes.container(classes=["ja-closed-issue"])
-            self.set_source_info(container)
+        container = self.object_container(
+            KIND, issue.id, issue.title, issue, ["ja-closed-issue"], body
+        )
         container.extend(render_issue(issue, body, option_text(self.options, "date")))
         return [container]
 
 
-class ClosedIssuesTableDirective(SphinxDirective):
+class ClosedIssuesTableDirective(PlaceholderDirective):
     """``.. closed-issues-table::``: every closed issue, filled when written."""
 
-    has_content = False
-
-    def run(self) -> list[nodes.Node]:
-        return [make_placeholder(self, TABLE_KIND)]
+    kind = TABLE_KIND
 
 
 def setup_closed_issue(app: Sphinx) -> None:
@@ -211,6 +203,5 @@ def setup_closed_issue(app: Sphinx) -> None:
         ("closed-issue", ClosedIssueDirective),
         ("closed-issues-table", ClosedIssuesTableDirective),
     ):
-        app.add_directive(name, directive)
-        app.add_directive_to_domain("ja", name, directive)
+        add_assessment_directive(app, name, directive)
     register_renderer(TABLE_KIND, _render_table)

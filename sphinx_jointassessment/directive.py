@@ -23,6 +23,8 @@ from .yamlsafe import YamlLimits, YamlProblem, load_yaml
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from sphinx.application import Sphinx
+
 
 class YamlSource:
     """Where a YAML body came from, to turn a body line into a file line."""
@@ -138,6 +140,28 @@ class AssessmentDirective(SphinxDirective):
         self.domain.add_object(obj)
         return obj
 
+    def object_container(
+        self,
+        kind: str,
+        obj_id: str | None,
+        title: str,
+        model: Any,
+        classes: list[str],
+        body: nodes.Element | None = None,
+    ) -> nodes.container:
+        """The block's container: recorded with its anchor when it has an id.
+
+        A block without an id (already reported) is still shown, but nothing can
+        link to it and no table lists it.
+        """
+        if obj_id:
+            anchor = self.make_anchor(kind, obj_id)
+            self.record(kind, obj_id, title, model, anchor, body)
+            return self.target_section(anchor, classes)
+        container = nodes.container(classes=classes)
+        self.set_source_info(container)
+        return container
+
     def target_section(self, anchor: str, classes: Iterable[str]) -> nodes.container:
         """A container carrying the object's anchor, noted as an explicit target."""
         container = nodes.container(classes=list(classes))
@@ -145,3 +169,9 @@ class AssessmentDirective(SphinxDirective):
         self.set_source_info(container)
         self.state.document.note_explicit_target(container)
         return container
+
+
+def add_assessment_directive(app: Sphinx, name: str, directive: type[SphinxDirective]) -> None:
+    """Register *name* both bare and as ``ja:NAME`` (SPEC §1)."""
+    app.add_directive(name, directive)
+    app.add_directive_to_domain("ja", name, directive)

@@ -15,15 +15,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.util.docutils import SphinxDirective
 
 from .badges import severity_badge
 from .bodies import block_too_large, copy_body, parse_body
 from .checks import register_check
-from .directive import AssessmentDirective
+from .directive import AssessmentDirective, add_assessment_directive
 from .domain import get_domain
 from .links import ja_xref, safe_link, url_problem
-from .placeholders import make_placeholder, register_renderer
+from .placeholders import PlaceholderDirective, register_renderer
 from .problems import BlockProblem, Code, Problem
 from .tables import build_table, empty_note, field_list, heading_paragraph
 from .values import choice, natural_key, option_text, split_items
@@ -284,24 +283,15 @@ class FindingDirective(AssessmentDirective):
         classes = ["ja-finding"]
         if finding.severity:
             classes.append(f"ja-severity-{finding.severity}")
-        if finding.id:
-            anchor = self.make_anchor(KIND, finding.id)
-            self.record(KIND, finding.id, finding.title, finding, anchor, body)
-            container = self.target_section(anchor, classes)
-        else:
-            container = nodes.container(classes=classes)
-            self.set_source_info(container)
+        container = self.object_container(KIND, finding.id, finding.title, finding, classes, body)
         container.extend(render_finding(finding, body, self.docname))
         return [container]
 
 
-class FindingsTableDirective(SphinxDirective):
+class FindingsTableDirective(PlaceholderDirective):
     """``.. findings-table::``: the template's Findings table, filled when written."""
 
-    has_content = False
-
-    def run(self) -> list[nodes.Node]:
-        return [make_placeholder(self, TABLE_KIND)]
+    kind = TABLE_KIND
 
 
 def setup_finding(app: Sphinx) -> None:
@@ -309,7 +299,6 @@ def setup_finding(app: Sphinx) -> None:
         ("finding", FindingDirective),
         ("findings-table", FindingsTableDirective),
     ):
-        app.add_directive(name, directive)
-        app.add_directive_to_domain("ja", name, directive)
+        add_assessment_directive(app, name, directive)
     register_renderer(TABLE_KIND, _render_table)
     register_check(check_finding_risks)

@@ -24,7 +24,7 @@ from docutils.parsers.rst import directives
 from .bodies import block_too_large, copy_body, has_content, parse_body
 from .checks import register_check
 from .config import get_config
-from .directive import AssessmentDirective
+from .directive import AssessmentDirective, add_assessment_directive
 from .domain import get_domain
 from .finding import KIND as FINDING_KIND
 from .finding import findings_table
@@ -311,8 +311,7 @@ class HandsOnAssessmentDirective(AssessmentDirective):
 
 
 def setup_hands_on(app: Sphinx) -> None:
-    app.add_directive("hands-on-assessment", HandsOnAssessmentDirective)
-    app.add_directive_to_domain("ja", "hands-on-assessment", HandsOnAssessmentDirective)
+    add_assessment_directive(app, "hands-on-assessment", HandsOnAssessmentDirective)
     register_renderer(KIND, _render_all)
     register_renderer("hands-on-summary", _render_summary)
     register_renderer("hands-on-details", _render_details)

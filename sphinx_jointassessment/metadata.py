@@ -20,7 +20,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 
 from .bodies import block_too_large
-from .directive import AssessmentDirective, YamlSource
+from .directive import AssessmentDirective, YamlSource, add_assessment_directive
 from .links import looks_like_url, safe_link, url_problem
 from .paths import read_source_text, resolve_source_file
 from .placeholders import ja_placeholder, register_renderer
@@ -378,7 +378,6 @@ class AssessmentMetadataDirective(AssessmentDirective):
 
 
 def setup_metadata(app: Sphinx) -> None:
-    app.add_directive("assessment-metadata", AssessmentMetadataDirective)
-    app.add_directive_to_domain("ja", "assessment-metadata", AssessmentMetadataDirective)
+    add_assessment_directive(app, "assessment-metadata", AssessmentMetadataDirective)
     register_renderer(KIND, _render_metadata)
     register_renderer(LINKS_KIND, _render_links)

@@ -10,19 +10,20 @@ placeholders so they are written again when the objects change.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
 
 from .domain import JointAssessmentDomain, get_domain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-    from sphinx.util.docutils import SphinxDirective
 
 
 class ja_placeholder(nodes.General, nodes.Element):  # type: ignore[misc]  # docutils naming
@@ -70,7 +71,23 @@ def make_placeholder(directive: SphinxDirective, kind: str, **attributes: Any) -
 
 
 def fill(context: ResolveContext, root: nodes.Node) -> None:
-    """Replace every placeholder under *root*, including placeholders the renderers add."""
+    """Replace every placeholder under *root*, including placeholders the renderers add.
+
+    A table of every finding of a large project is hundreds of thousands of new nodes;
+    with the cyclic garbage collector running meanwhile, each of its full passes walks
+    the whole heap again. So it is paused while the placeholders are filled (what
+    it builds is kept, not garbage) and runs once afterwards, as usual.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        _fill(context, root)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _fill(context: ResolveContext, root: nodes.Node) -> None:
     filled = False
     for _round in range(8):  # renderers may add placeholders (the assembly does); bounded
         pending = list(root.findall(ja_placeholder))
@@ -102,6 +119,19 @@ def _identify_titled_tables(root: nodes.Node) -> None:
             number += 1
         table["ids"].append(f"ja-table-{number}")
         used.add(f"ja-table-{number}")
+
+
+class PlaceholderDirective(SphinxDirective):
+    """A directive that stands for a table of objects from every page (``findings-table``...).
+
+    Subclasses only name their placeholder kind.
+    """
+
+    kind: ClassVar[str]
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        return [make_placeholder(self, self.kind)]
 
 
 class FillPlaceholders(SphinxPostTransform):

@@ -11,6 +11,7 @@ incremental build did not read again.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
@@ -103,19 +106,52 @@ def _relative_source(env: BuildEnvironment | None, docname: str) -> str:
     return str(env.doc2path(docname, base=False))
 
 
+def setting_line(conf_py: Path, *names: str) -> int:
+    """The line of ``conf.py`` that sets the first of *names* found (1 if none is).
+
+    A problem of a setting points there: Sphinx reads a location without a line as
+    a document name, and warnings are expected to carry ``file:line``.
+    """
+    try:
+        lines = conf_py.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return 1
+    for name in names:
+        pattern = re.compile(rf"^{re.escape(name)}\s*(?::[^=]*)?=")
+        for number, text in enumerate(lines, start=1):
+            if pattern.match(text):
+                return number
+    return 1
+
+
 def emit(env: BuildEnvironment | None, problem: Problem) -> None:
     """Log *problem* as a Sphinx warning of type ``jointassessment``."""
     location: str | tuple[str, int | None] | None
     if problem.path is not None and env is not None:
         full = env.srcdir / problem.path
-        location = f"{full}:{problem.lineno}" if problem.lineno else str(full)
+        # always with a line: Sphinx would take a bare path for a document name
+        location = f"{full}:{problem.lineno or 1}"
     elif problem.docname is not None:
         location = (problem.docname, problem.lineno)
     else:
         location = None
     logger.warning(
-        "%s", problem.message, type=WARNING_TYPE, subtype=problem.code.value, location=location
+        "%s",
+        printable(problem.message),
+        type=WARNING_TYPE,
+        subtype=problem.code.value,
+        location=location,
     )
+
+
+#: line breaks, controls and bidi overrides: block text quoted in a message would split
+#: the warning over lines (forging log lines, hiding the code) or reorder what a CI log shows
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(message: str) -> str:
+    """*message* on one line, each control or bidi character written as its escape."""
+    return _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,6 +95,14 @@ def parse_sbom(text: str, shown: str) -> tuple[Sbom | None, list[BlockProblem]]:
         return None, [
             BlockProblem(Code.METADATA_VALUE, f"SBOM {shown!r} is not usable JSON: {exc}")
         ]
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a \u escape of half a surrogate pair: not writable as UTF-8
+        return None, [
+            BlockProblem(
+                Code.METADATA_VALUE, f"SBOM {shown!r} holds a \\u escape of a lone surrogate"
+            )
+        ]
     if not isinstance(data, dict):
         return None, [BlockProblem(Code.METADATA_VALUE, f"SBOM {shown!r} is not a JSON object")]
     if data.get("bomFormat") == "CycloneDX":

@@ -10,6 +10,7 @@ sections, and template text left in (``placeholder``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -19,10 +20,10 @@ from sphinx.util import logging
 
 from .checks import register_check, source_location
 from .config import get_config
-from .directive import AssessmentDirective
+from .directive import AssessmentDirective, add_assessment_directive
 from .domain import AssessmentObject, get_domain
 from .outline import Outline, OutlineError, load_outline
-from .problems import Code, Problem
+from .problems import Code, Problem, setting_line
 
 if TYPE_CHECKING:
     import re
@@ -53,11 +54,13 @@ def project_outline(env: BuildEnvironment) -> Outline:
     try:
         outline = load_outline(name, base_dir=env.srcdir)
     except OutlineError as exc:
+        conf_py = Path(env.srcdir, "conf.py")  # the setting at fault
         logger.warning(
             "jointassessment_outline: %s; using the joint outline",
             exc,
             type="jointassessment",
             subtype=Code.SCHEMA.value,
+            location=f"{conf_py}:{setting_line(conf_py, 'jointassessment_outline')}",
         )
         outline = load_outline("joint")
     _OUTLINES.clear()
@@ -319,7 +322,7 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
                 f"the project's name {config.project!r} is template text ({match.group(0)!r}): "
                 "set jointassessment_project in conf.py",
                 None,
-                None,
+                setting_line(Path(env.srcdir, "conf.py"), "jointassessment_project", "project"),
                 path="conf.py",
             )
             break
@@ -358,8 +361,7 @@ def wants_assembly(env: BuildEnvironment) -> bool:
 
 
 def setup_section(app: Sphinx) -> None:
-    app.add_directive("assessment-section", AssessmentSectionDirective)
-    app.add_directive_to_domain("ja", "assessment-section", AssessmentSectionDirective)
+    add_assessment_directive(app, "assessment-section", AssessmentSectionDirective)
     app.connect("doctree-read", _freeze_bodies)
     app.connect("env-get-updated", _rewrite_when_sources_change)
     register_check(check_sections)

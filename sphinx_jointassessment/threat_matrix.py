@@ -18,7 +18,7 @@ from docutils.parsers.rst import directives
 
 from .badges import status_badge, status_class
 from .config import STATUSES, AssessmentConfig
-from .directive import AssessmentDirective
+from .directive import AssessmentDirective, add_assessment_directive
 from .placeholders import ja_placeholder
 from .problems import BlockProblem, Code
 from .schema import Reader, format_score, parse_score
@@ -307,7 +307,7 @@ def render_matrix(matrix: ThreatMatrix, classes: list[str], *, caption: bool = T
     group = nodes.tgroup(cols=columns)
     table += group
     # character widths, used by the text builder; html and LaTeX size columns themselves
-    first = max(len("Victim Components"), *(len(f"Victim {c}") for c in matrix.components))
+    first = max([len("Victim Components"), *(len(f"Victim {c}") for c in matrix.components)])
     group += nodes.colspec(colwidth=min(first, 30))
     for _ in matrix.components:
         group += nodes.colspec(colwidth=30)
@@ -392,5 +392,4 @@ class ThreatMatrixDirective(AssessmentDirective):
 
 
 def setup_threat_matrix(app: Sphinx) -> None:
-    app.add_directive("threat-matrix", ThreatMatrixDirective)
-    app.add_directive_to_domain("ja", "threat-matrix", ThreatMatrixDirective)
+    add_assessment_directive(app, "threat-matrix", ThreatMatrixDirective)

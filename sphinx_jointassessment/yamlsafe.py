@@ -10,6 +10,7 @@ item, so a schema problem can name the exact line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,8 @@ from .problems import Code
 MAX_DEPTH = 40
 #: nodes a document may expand to once aliases are followed
 MAX_EXPANDED_NODES = 100_000
+#: half of a UTF-16 surrogate pair, which a ``\\u`` escape can make but UTF-8 cannot hold
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class YamlProblem(Exception):
@@ -111,6 +114,25 @@ class _LineConstructor(SafeConstructor):
             data.key_lines[key] = key_node.start_mark.line + 1
             data[key] = self.construct_object(value_node, deep=True)
 
+    def construct_yaml_str(self, node: ScalarNode) -> str:
+        """A string; ``\\u`` escapes of a surrogate pair (as JSON writes them) are joined.
+
+        YAML reads each ``\\uD83D`` escape as a character of its own, and a lone
+        surrogate cannot be written as UTF-8: it would make writing the output fail.
+        """
+        value = str(self.construct_scalar(node))
+        if _SURROGATE.search(value):
+            try:
+                value = value.encode("utf-16", "surrogatepass").decode("utf-16")
+            except UnicodeDecodeError:
+                raise YamlProblem(
+                    Code.YAML_ERROR,
+                    "invalid YAML: a \\u escape names half of a surrogate pair "
+                    "(write the character, or \\U and its 8 hex digits)",
+                    node.start_mark.line + 1,
+                ) from None
+        return value
+
     def construct_yaml_seq(self, node: SequenceNode) -> Any:
         data = LineList()
         data.line = node.start_mark.line + 1
@@ -119,6 +141,7 @@ class _LineConstructor(SafeConstructor):
         data.extend(self.construct_object(child, deep=True) for child in node.value)
 
 
+_LineConstructor.add_constructor("tag:yaml.org,2002:str", _LineConstructor.construct_yaml_str)  # type: ignore[type-var]
 _LineConstructor.add_constructor("tag:yaml.org,2002:map", _LineConstructor.construct_yaml_map)  # type: ignore[type-var]
 _LineConstructor.add_constructor("tag:yaml.org,2002:seq", _LineConstructor.construct_yaml_seq)  # type: ignore[type-var]
 
@@ -156,6 +179,25 @@ class _FastLoader(_LimitedComposer, _CParser, _LineConstructor, Resolver):
         _LimitedComposer.__init__(self)
         _LineConstructor.__init__(self)
         Resolver.__init__(self)
+
+
+#: what libyaml and the pure-Python loader may read differently: characters the reader
+#: refuses, tabs, other line breaks, a byte-order mark, directives, tags and "?" starting
+#: a token, a comment right after a block scalar's "|" or ">". Bodies with any of them
+#: take the pure-Python loader alone (tests/test_yamlsafe_fast.py compares the two).
+_FAST_UNSAFE = re.compile(
+    Reader.NON_PRINTABLE.pattern
+    + r"|[\t\r\x85\u2028\u2029\ufeff]|^%|(?:^|[\s\[\]{},:])[!?]|[|>][-+0-9]*#",
+    re.MULTILINE,
+)
+
+
+def _fast_path_safe(text: str) -> bool:
+    """Whether libyaml reads *text* as the pure-Python loader does (see ``_FAST_UNSAFE``)."""
+    if _FAST_UNSAFE.search(text) is not None:
+        return False
+    # inside flow collections they disagree on "?" within plain scalars
+    return not ("?" in text and ("[" in text or "{" in text))
 
 
 def _load_fast(text: str) -> Any:
@@ -219,7 +261,7 @@ def load_yaml(text: str, limits: YamlLimits) -> Any:
             "(jointassessment_max_input_bytes)",
             None,
         )
-    if HAVE_LIBYAML and Reader.NON_PRINTABLE.search(text) is None:
+    if HAVE_LIBYAML and _fast_path_safe(text):
         try:
             return _load_fast(text)
         except Exception:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from .markdownlint import find_markdownlint, run_markdownlint
@@ -538,6 +538,8 @@ def run_family(family: str, tmp_path: Path) -> None:
         suppress_health_check=list(HealthCheck),
         database=None,
         derandomize=os.environ.get("PROPERTY_RANDOM") is None,
+        # a build per example makes shrinking slow: failures print the whole example
+        phases=list(Phase) if os.environ.get("PROPERTY_SHRINK") else [Phase.explicit, Phase.generate],
     )
     @given(
         blocks=st.lists(st.sampled_from(names).flatmap(BLOCKS.__getitem__), min_size=1, max_size=4),
