@@ -163,3 +163,29 @@ def screenshot(session: nox.Session) -> None:
             external=True,
         )
     session.log(f"screenshot: {picture} ({picture.stat().st_size} bytes)")
+
+
+#: the Debian packages that give latexmk and what Sphinx's LaTeX needs
+TEX_PACKAGES = (
+    "latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre"
+)
+
+
+@nox.session
+def pdf(session: nox.Session) -> None:
+    """The example project as a PDF: ``-b latex`` with -W, then latexmk if it is installed."""
+    session.install("-e", ".[myst]")
+    latex = BUILD / "example" / "latex"
+    session.run(
+        "sphinx-build", "-W", "-n", "--keep-going", "-q", "-E", "-b", "latex",
+        str(EXAMPLE), str(latex),
+    )  # fmt: skip
+    if shutil.which("latexmk") is None or shutil.which("make") is None:
+        session.log(f"LaTeX sources: {latex}")
+        session.log("latexmk (or make) is not on PATH, so no PDF is made. On Debian or Ubuntu:")
+        session.log(f"    sudo apt-get install {TEX_PACKAGES}")
+        session.log("then run this session again.")
+        return
+    session.run("make", "-C", str(latex), external=True)
+    for path in sorted(latex.glob("*.pdf")):
+        session.log(f"pdf: {path} ({path.stat().st_size} bytes)")

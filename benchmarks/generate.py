@@ -334,6 +334,15 @@ def assessment(dest: Path, pages: int = 500, per_page: int = 10) -> Path:
             "",
         ]
     sections += [
+        ".. assessment-metadata::",
+        "   :software: https://github.com/example/project",
+        "   :security-provider: no",
+        "   :languages: Go, Rust",
+        "   :sbom: https://github.com/example/project/releases/download/v1.0/sbom.spdx.json",
+        "",
+        "   Security file: https://github.com/example/project/blob/main/SECURITY.md",
+        "   Default and optional configs: https://example.dev/docs/configuration",
+        "",
         ".. hands-on-assessment::",
         "   :performed: yes",
         "   :dates: 03012025-03152025",

@@ -99,7 +99,10 @@ def sphinx_build(src: Path, out: Path, builder: str = "html", log: Path | None =
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as stream:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=stream, stderr=subprocess.STDOUT, env=BUILD_ENV)
+        # run outside the repository: "python -m" puts the working folder first on sys.path
+        process = subprocess.Popen(
+            command, stdout=stream, stderr=subprocess.STDOUT, env=BUILD_ENV, cwd=out.parent
+        )
         _pid, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)

@@ -15,6 +15,7 @@ from .builder import setup_builder
 from .checks import setup_checks
 from .closed_issue import setup_closed_issue
 from .config import get_config, setup_config
+from .directive import setup_latex_anchors
 from .domain import setup_domain
 from .finding import setup_finding
 from .hands_on import setup_hands_on
@@ -77,6 +78,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_section(app)
     setup_assembly(app)
     setup_builder(app)
+    setup_latex_anchors(app)
     app.connect("config-inited", _check_config)
     return {
         "version": __version__,

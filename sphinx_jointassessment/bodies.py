@@ -124,8 +124,23 @@ def _line(node: nodes.Node) -> int | None:
 
 
 def sanitize(body: nodes.Element) -> list[tuple[Code, str, int | None]]:
-    """Unlink non-web URLs, drop non-web images and show raw output as text; the problems."""
-    problems: list[tuple[Code, str, int | None]] = []
+    """Unlink non-web URLs, drop non-web images and show raw output as text; the problems.
+
+    A substitution definition is made safe too, but reported only where it is used.
+    """
+    inside = [n for d in body.findall(nodes.substitution_definition) for n in d.findall()]
+    definitions = {id(node) for node in inside}  # ``inside`` keeps them alive: ids stay unique
+    found = [
+        (code, message, line)
+        for code, message, line, node_id in _sanitize(body)
+        if node_id not in definitions
+    ]
+    del inside
+    return found
+
+
+def _sanitize(body: nodes.Element) -> list[tuple[Code, str, int | None, int]]:
+    problems: list[tuple[Code, str, int | None, int]] = []
     for ref in list(body.findall(nodes.reference)):
         uri = ref.get("refuri")
         if not uri:
@@ -137,6 +152,7 @@ def sanitize(body: nodes.Element) -> list[tuple[Code, str, int | None]]:
                     Code.BAD_URL,
                     f"link to {uri!r}: not an http, https or mailto URL; shown as text",
                     _line(ref),
+                    id(ref),
                 )
             )
             plain = nodes.inline("", "", *[child.deepcopy() for child in ref.children])
@@ -151,6 +167,7 @@ def sanitize(body: nodes.Element) -> list[tuple[Code, str, int | None]]:
                     f"image {image.get('uri', '')[:80]!r}: not an http or https URL; "
                     "shown as its text",
                     _line(image),
+                    id(image),
                 )
             )
             alt = image.get("alt") or f"[image {image.get('uri', '')[:80]}]"
@@ -172,6 +189,7 @@ def sanitize(body: nodes.Element) -> list[tuple[Code, str, int | None]]:
                 f"raw {raw.get('format', '')} output is not allowed in an assessment block; "
                 "shown as text",
                 line,
+                id(raw),
             )
         )
         if isinstance(raw.parent, nodes.TextElement):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
 
@@ -107,6 +108,9 @@ class AssessmentDirective(SphinxDirective):
         source: YamlSource | None = None
         try:
             if filename is not None:
+                if not filename.strip():
+                    self.report(Code.SCHEMA, ":file: names no file")
+                    return None
                 if self.content:
                     self.report(Code.SCHEMA, "give either a body or :file:, not both")
                     return None
@@ -175,3 +179,52 @@ def add_assessment_directive(app: Sphinx, name: str, directive: type[SphinxDirec
     """Register *name* both bare and as ``ja:NAME`` (SPEC §1)."""
     app.add_directive(name, directive)
     app.add_directive_to_domain("ja", name, directive)
+
+
+# -- anchors in LaTeX ------------------------------------------------------------------------
+
+
+class ja_latex_anchor(nodes.General, nodes.Element):  # type: ignore[misc]  # docutils naming
+    """The ids of a block or a matrix cell, as LaTeX labels.
+
+    LaTeX writes no label for the ids of a container or a table cell, where our
+    anchors are, so the links to risks, findings and cells would point nowhere
+    in the PDF. :class:`LatexAnchors` puts one of these first in each such element.
+    """
+
+
+def _visit_latex_anchor(self: Any, node: nodes.Element) -> None:
+    self.body.append(self.hypertarget_to(node, anchor=True))
+    raise nodes.SkipNode
+
+
+def _skip_anchor(self: Any, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+class LatexAnchors(SphinxPostTransform):
+    """For LaTeX only: a label for each anchor held by a container or a table cell."""
+
+    default_priority = 900
+    builders = ("latex",)
+
+    def run(self, **kwargs: Any) -> None:
+        for element in list(self.document.findall(nodes.container)) + list(
+            self.document.findall(nodes.entry)
+        ):
+            ids = [ident for ident in element["ids"] if ident.startswith("ja-")]
+            if ids:
+                element.insert(0, ja_latex_anchor(ids=ids))
+
+
+def setup_latex_anchors(app: Sphinx) -> None:
+    skip = (_skip_anchor, None)
+    app.add_node(
+        ja_latex_anchor,
+        latex=(_visit_latex_anchor, None),
+        html=skip,
+        text=skip,
+        man=skip,
+        texinfo=skip,
+    )
+    app.add_post_transform(LatexAnchors)

@@ -10,7 +10,6 @@ placeholders so they are written again when the objects change.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -71,23 +70,7 @@ def make_placeholder(directive: SphinxDirective, kind: str, **attributes: Any) -
 
 
 def fill(context: ResolveContext, root: nodes.Node) -> None:
-    """Replace every placeholder under *root*, including placeholders the renderers add.
-
-    A table of every finding of a large project is hundreds of thousands of new nodes;
-    with the cyclic garbage collector running meanwhile, each of its full passes walks
-    the whole heap again. So it is paused while the placeholders are filled (what
-    it builds is kept, not garbage) and runs once afterwards, as usual.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        _fill(context, root)
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _fill(context: ResolveContext, root: nodes.Node) -> None:
+    """Replace every placeholder under *root*, including placeholders the renderers add."""
     filled = False
     for _round in range(8):  # renderers may add placeholders (the assembly does); bounded
         pending = list(root.findall(ja_placeholder))

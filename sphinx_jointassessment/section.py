@@ -18,6 +18,7 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util import logging
 
+from .bodies import block_too_large
 from .checks import register_check, source_location
 from .config import get_config
 from .directive import AssessmentDirective, add_assessment_directive
@@ -146,11 +147,13 @@ class AssessmentSectionDirective(AssessmentDirective):
     required_arguments = 1
     has_content = True
     option_spec: ClassVar[OptionSpec] = {
-        "from": directives.unchanged_required,
+        "from": directives.unchanged,  # empty: no label, and an empty-section problem
         "class": directives.class_option,
     }
 
     def run(self) -> list[nodes.Node]:
+        if block_too_large(self):  # as every block with a body: not parsed, not copied
+            return self.error_node()
         key = self.arguments[0].strip()
         outline = project_outline(self.env)
         section = outline.get(key)
@@ -327,7 +330,8 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
             )
             break
     where = domain.objects(ASSEMBLY_KIND)
-    docname, lineno = (where[0].docname, where[0].lineno) if where else (env.config.root_doc, None)
+    # without a joint-assessment block, the builder assembles from the root document
+    docname, lineno = (where[0].docname, where[0].lineno) if where else (env.config.root_doc, 1)
     for section in outline.sections:
         if section.required and not section_is_filled(env, outline, section.key):
             yield Problem(

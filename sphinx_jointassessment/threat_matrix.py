@@ -345,8 +345,9 @@ class ThreatMatrixDirective(AssessmentDirective):
     final_argument_whitespace = True
     has_content = True
     option_spec: ClassVar[OptionSpec] = {
-        "name": directives.unchanged_required,
-        "file": directives.path,
+        # plain text: an empty value is our problem at the block, not docutils' error
+        "name": directives.unchanged,
+        "file": directives.unchanged,
         "class": directives.class_option,
     }
 

@@ -16,7 +16,8 @@ example is built in-process with the html builder, then:
   every Markdown of a family is also linted with the CNCF configuration.
 
 ``PROPERTY_EXAMPLES`` (an environment variable) raises the number of examples
-for a long run; the default keeps the whole file near 25 seconds.
+for a long run (``PROPERTY_RANDOM=1`` for new examples each run); the default, 20 per
+family, keeps the whole file near 30 seconds.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
@@ -35,6 +36,7 @@ from hypothesis import strategies as st
 from .markdownlint import find_markdownlint, run_markdownlint
 from .test_security_support import (
     CONF,
+    assembled_outputs,
     build,
     check_html,
     check_json,
@@ -44,10 +46,12 @@ from .test_security_support import (
     codes_at,
     warning_records,
     write_sources,
-    assembled_outputs,
 )
 
-EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "14"))
+if TYPE_CHECKING:
+    from pathlib import Path
+
+EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "20"))
 
 # -- text ------------------------------------------------------------------------------------
 
@@ -84,10 +88,15 @@ HOSTILE = (
 )
 # one line of any text (an option value, a title), surrogates excluded
 any_line = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+    st.characters(
+        blacklist_categories=("Cs",),
+        blacklist_characters="\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+    ),
     max_size=40,
 )
-words = st.text(st.characters(min_codepoint=32, max_codepoint=0x17F, blacklist_characters="`\\"), max_size=30)
+words = st.text(
+    st.characters(min_codepoint=32, max_codepoint=0x17F, blacklist_characters="`\\"), max_size=30
+)
 text_value = st.one_of(st.sampled_from(HOSTILE), any_line, words)
 
 # -- blocks ----------------------------------------------------------------------------------
@@ -249,21 +258,39 @@ def matrix_yaml(draw: st.DrawFn) -> list[str]:
             st.sampled_from(
                 [
                     ["components: [A]", "components: [B]", "cells: []"],
-                    ["a: &a [x, x, x, x, x, x, x, x, x, x]",
-                     "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
-                     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]",
-                     "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]",
-                     "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d]"],
+                    [
+                        "a: &a [x, x, x, x, x, x, x, x, x, x]",
+                        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
+                        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]",
+                        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]",
+                        "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d]",
+                    ],
                     ["components: " + "[" * 50 + "]" * 50, "cells: []"],
-                    ["components: [A]", "cells: [{victim: A, attacker: A, label: !!python/object:os.system x}]"],
+                    [
+                        "components: [A]",
+                        "cells: [{victim: A, attacker: A, label: !!python/object:os.system x}]",
+                    ],
                     ["components: [A]", "cells: *nothing"],
                     ["components: [A]", 'cells: [{victim: A, attacker: A, label: "\\x01\\u202e"}]'],
                     ["- just", "- a list"],
-                    ["components: [A, A]", "cells: [{victim: A, attacker: A, entries: [], label: x}]"],
-                    ["components: [A]", "cells:", "  - victim: A", "    attacker: A", "    label: x", "    label: y"],
-                    ["components: [A]", "cells: [{victim: A, attacker: A, label: x, text: " + "y" * 5000 + "}]"],
+                    [
+                        "components: [A, A]",
+                        "cells: [{victim: A, attacker: A, entries: [], label: x}]",
+                    ],
+                    [
+                        "components: [A]",
+                        "cells:",
+                        "  - victim: A",
+                        "    attacker: A",
+                        "    label: x",
+                        "    label: y",
+                    ],
+                    [
+                        "components: [A]",
+                        "cells: [{victim: A, attacker: A, label: x, text: " + "y" * 5000 + "}]",
+                    ],
                 ]
-            )  # fmt: skip
+            )
         )
     components = draw(st.lists(st.sampled_from(COMPONENT_NAMES), max_size=3, unique=True))
     pool = [*components, *draw(st.lists(st.sampled_from(COMPONENT_NAMES), max_size=1))]
@@ -294,7 +321,9 @@ def matrix_yaml(draw: st.DrawFn) -> list[str]:
     data: dict[str, object] = {"components": components, "cells": cells}
     if draw(st.integers(0, 5)) == 0:
         del data[draw(st.sampled_from(["components", "cells"]))]
-    data = json.loads(json.dumps(data, default=str).replace("NaN", '"nan"').replace("Infinity", '"inf"'))
+    data = json.loads(
+        json.dumps(data, default=str).replace("NaN", '"nan"').replace("Infinity", '"inf"')
+    )
     if draw(st.booleans()):
         text = json.dumps(data, ensure_ascii=draw(st.booleans()))
     else:
@@ -325,10 +354,18 @@ def block(directive: str, **known: st.SearchStrategy[str]) -> st.SearchStrategy[
     if directive == "assessment-section":
         argument = st.one_of(
             st.sampled_from(
-                ["overview.background", "overview.goal", "threat-model", "metadata",
-                 "security-analysis.attacker-motivations", "overview.actors", "nope",
-                 "<script>", "appendix.case-studies"]
-            ),  # fmt: skip
+                [
+                    "overview.background",
+                    "overview.goal",
+                    "threat-model",
+                    "metadata",
+                    "security-analysis.attacker-motivations",
+                    "overview.actors",
+                    "nope",
+                    "<script>",
+                    "appendix.case-studies",
+                ]
+            ),
             text_value,
             st.none(),
         )
@@ -338,12 +375,15 @@ def block(directive: str, **known: st.SearchStrategy[str]) -> st.SearchStrategy[
         body = st.one_of(links_yaml(), st.none())
     elif directive in ("attack-risk-table", "findings-table", "closed-issues-table",
                   "joint-assessment", "self-assessment"):  # fmt: skip
-        body = st.one_of(st.none(), st.none(), st.none(), st.lists(any_line, min_size=1, max_size=2))
+        body = st.one_of(
+            st.none(), st.none(), st.none(), st.lists(any_line, min_size=1, max_size=2)
+        )
     else:
         body = st.none()
     markup = (
         markup_body
-        if directive in ("attack-risk", "finding", "hands-on-assessment", "closed-issue", "assessment-section")
+        if directive
+        in ("attack-risk", "finding", "hands-on-assessment", "closed-issue", "assessment-section")
         else st.just([])
     )
     return st.builds(
@@ -461,6 +501,9 @@ Content of an existing section, with <script>alert(1)</script> as text.
 """
 
 
+LATIN1 = "components: [A]\ncells: [{victim: A, attacker: A, label: caf\xe9}]\n".encode("latin-1")
+
+
 def project_files(blocks: list[Block]) -> dict[str, str | bytes]:
     rst = "".join(render_rst(b) + "\n" for b in blocks)
     myst = "".join(render_myst(b) + "\n" for b in blocks)
@@ -471,9 +514,7 @@ def project_files(blocks: list[Block]) -> dict[str, str | bytes]:
         "data/m.yaml": MATRIX,
         "data/bad.yaml": "components: [A]\ncomponents: [A]\ncells: []\n",
         "data/big.yaml": "components: [A]\ncells: []\n# " + "x" * 9000 + "\n",
-        "data/latin1.yaml": "components: [A]\ncells: [{victim: A, attacker: A, label: caf\xe9}]\n".encode(
-            "latin-1"
-        ),
+        "data/latin1.yaml": LATIN1,
         "data/sbom.json": SBOM,
         "data/spdx.json": SPDX,
     }
@@ -539,7 +580,9 @@ def run_family(family: str, tmp_path: Path) -> None:
         database=None,
         derandomize=os.environ.get("PROPERTY_RANDOM") is None,
         # a build per example makes shrinking slow: failures print the whole example
-        phases=list(Phase) if os.environ.get("PROPERTY_SHRINK") else [Phase.explicit, Phase.generate],
+        phases=list(Phase)
+        if os.environ.get("PROPERTY_SHRINK")
+        else [Phase.explicit, Phase.generate],
     )
     @given(
         blocks=st.lists(st.sampled_from(names).flatmap(BLOCKS.__getitem__), min_size=1, max_size=4),

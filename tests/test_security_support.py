@@ -24,7 +24,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bs4 import BeautifulSoup
 from docutils import nodes
@@ -33,6 +33,9 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx_jointassessment.problems import Code
 
 from .markdownlint import render_gfm
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 CODES = frozenset(code.value for code in Code)
 SCHEMA = Path(__file__).resolve().parents[1] / "sphinx_jointassessment" / "schema"
@@ -119,9 +122,13 @@ def build(
     *,
     freshenv: bool = True,
     builddir: Path | None = None,
+    setup: Callable[[SphinxTestApp], None] | None = None,
     **kwargs: Any,
 ) -> Built:
-    """Build *srcdir* in-process; an exception from the build propagates (a failure)."""
+    """Build *srcdir* in-process; an exception from the build propagates (a failure).
+
+    *setup* is called with the application before it builds (to connect to events).
+    """
     status, warning = io.StringIO(), io.StringIO()
     app = SphinxTestApp(
         buildername,
@@ -132,6 +139,8 @@ def build(
         freshenv=freshenv,
         **kwargs,
     )
+    if setup is not None:
+        setup(app)
     try:
         app.build()
     finally:
@@ -151,12 +160,16 @@ _USER_MARKUP_ERRORS = (
     "no content permitted",
     "argument(s) required",
     "argument(s) allowed",
-    "argument required but none supplied",
     "invalid option block",
     "invalid option data",
     "duplicate option",
-    "into a class name",  # :class: given something that cannot be a class
+    # docutils' own :class: option, given nothing or what cannot be a class name; every
+    # other option of ours takes any text, so an "invalid option value" there is ours
+    'invalid option value: (option: "class"',
     "content block expected",
+)
+_MYST_OPTION = re.compile(
+    r"'(?:ja:)?(?P<name>[\w-]+)': Invalid option value for '(?P<option>[\w-]+)'"
 )
 _OUR_DIRECTIVE = re.compile(
     r'Error in "(?:ja:)?(?P<name>' + "|".join(map(re.escape, DIRECTIVES)) + r')" directive'
@@ -222,6 +235,9 @@ def check_warnings(text: str) -> list[Record]:
             where = _LOCATION.match(record.location)
             assert where is not None, f"a location without a line: {record}"
             assert int(where["line"]) >= 1, record
+        myst = _MYST_OPTION.search(record.message)
+        if myst is not None and myst["name"] in DIRECTIVES:
+            assert myst["option"] == "class", f"MyST could not read an option of ours: {record}"
         if record.level in ("ERROR", "SEVERE", "CRITICAL"):
             match = _OUR_DIRECTIVE.search(record.message)
             if match is not None:
@@ -266,7 +282,8 @@ def check_html(html: str, where: str = "page") -> None:
         src = script.get("src")
         if src is not None:
             # the theme's own scripts, from the output folder
-            assert scheme_of(src) is None and not src.startswith("//"), (where, src)
+            assert scheme_of(src) is None, (where, src)
+            assert not src.startswith("//"), (where, src)
             assert not script.string or not script.string.strip(), (where, str(script))
         else:
             assert _THEME_SCRIPT.match(script.string or ""), f"{where}: {script}"
@@ -319,7 +336,9 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(?<!\\)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 #: an autolink (``<https://...>``), which is not HTML
 _AUTOLINK = re.compile(r"<(?:https?|mailto):[^\s<>]*>")
-_HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*|/[A-Za-z][A-Za-z0-9-]*|!--|!\[CDATA\[|\?|![A-Z])")
+_HTML_TAG = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9-]*|/[A-Za-z][A-Za-z0-9-]*|!--|!\[CDATA\[|\?|![A-Z])"
+)
 _MD_LINK = re.compile(r"(?<!\\)\]\((?P<url>[^)\s]*)")
 
 
@@ -341,7 +360,8 @@ def prose_lines(markdown: str) -> list[str]:
 
 
 def check_markdown(markdown: str, *, render: bool = False) -> None:
-    """No raw HTML and no link that is not http, https, mailto or ``#anchor``."""
+    """No raw HTML and no link that is not http, https, mailto or ``#anchor``; UTF-8."""
+    markdown.encode("utf-8")  # what the builder writes: a lone surrogate would fail there
     for line in prose_lines(markdown):
         text = _AUTOLINK.sub("", line)
         # an escaped "\<" is text; "&lt;" is text
@@ -409,7 +429,8 @@ def check_tables(markdown: str) -> int:
         assert width >= 1, table[0]
         assert re.fullmatch(r"\|(?: :?-{3,}:? \|)+", table[1]), table[1]
         for row in table:
-            assert row.endswith("|") and not row.endswith("\\|"), row
+            assert row.endswith("|"), row
+            assert not row.endswith("\\|"), row
             assert table_cells(row) == width, f"{width} columns in the header, not in {row!r}"
             rows += 1
     return rows
@@ -438,4 +459,5 @@ def check_json(data: dict[str, Any] | str | bytes) -> dict[str, Any]:
     _SCHEMA_CACHE["validator"].validate(data)
     for problem in data["problems"]:
         assert problem["code"] in CODES, problem
+        assert re.search(r".:[1-9][0-9]*$", problem["location"]), f"no file:line: {problem}"
     return data

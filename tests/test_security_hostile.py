@@ -1,0 +1,314 @@
+"""Hostile input: injection, non-web URLs, path escapes, resource limits, odd Unicode.
+
+``tests/roots/test-hostile`` holds a project whose every block is hostile, each
+expected problem marked ``expect`` at its line (in ``.rst``, ``.md`` and the YAML
+files under ``data/``). The test copies it, adds what a repository cannot hold
+well (symlinks pointing outside the source folder, files that are not UTF-8),
+builds it with ``html`` and ``jointassessment``, and checks SPEC §5 and §8:
+
+* each problem is reported with its code at its line, and nothing else is;
+* no page, not even the assembled assessment, holds a script, an event handler
+  or a ``javascript:``/``data:``/``vbscript:`` URL;
+* the Markdown holds no raw HTML, no such link, no bidi or control character,
+  and its tables are unbroken and lint-clean; the JSON is valid;
+* nothing outside the source folder is read.
+
+Smaller cases, one project each, cover what one project cannot (a YAML loader
+left alone with a body, a file that grows, a ``:file:`` that is a FIFO).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from typing import TYPE_CHECKING
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sphinx_jointassessment.yamlsafe import YamlLimits, YamlProblem, load_yaml
+
+from .conftest import ROOTS
+from .markdownlint import find_markdownlint, run_markdownlint
+from .test_security_support import (
+    build,
+    check_html,
+    check_json,
+    check_markdown,
+    check_tables,
+    check_warnings,
+    codes_at,
+    warning_records,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+HOSTILE = ROOTS / "test-hostile"
+_SAME_LINE = re.compile(r"# expect: (?P<code>[\w-]+)")
+_NEXT_LINE = re.compile(r"^\s*(?:\.\.|%) expect-next: (?P<code>[\w-]+)")
+#: bidi controls and C0/C1 controls other than tab and line feed
+_BIDI_OR_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def expected(srcdir: Path) -> set[tuple[str, int, str]]:
+    """``# expect: CODE`` marks its line, ``.. expect-next: CODE`` the next non-marker line."""
+    found = set()
+    for path in sorted(srcdir.rglob("*")):
+        if (
+            path.suffix not in {".rst", ".md", ".yaml"}
+            or path.is_symlink()
+            or "_build" in path.parts
+        ):
+            continue
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError:
+            continue
+        for number, text in enumerate(lines, start=1):
+            if match := _SAME_LINE.search(text):
+                found.add((path.name, number, match["code"]))
+            if match := _NEXT_LINE.match(text):
+                target = number + 1
+                while target <= len(lines) and _NEXT_LINE.match(lines[target - 1]):
+                    target += 1
+                found.add((path.name, target, match["code"]))
+    return found
+
+
+def hostile_project(tmp_path: Path) -> Path:
+    """The hostile root, with symlinks out of it and files that are not UTF-8."""
+    srcdir = tmp_path / "src"
+    shutil.copytree(HOSTILE, srcdir)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = "SECRET-OUTSIDE-THE-SOURCE-FOLDER"
+    (outside / "m.yaml").write_text(
+        f"components: [{secret}]\ncells: [{{victim: {secret}, attacker: {secret}, label: N/A}}]\n",
+        encoding="utf-8",
+    )
+    (outside / "s.json").write_text(
+        json.dumps({"bomFormat": "CycloneDX", "components": [{"name": secret}]}), encoding="utf-8"
+    )
+    data = srcdir / "data"
+    (data / "link.yaml").symlink_to(outside / "m.yaml")
+    (data / "link.json").symlink_to(outside / "s.json")
+    (data / "linkdir").symlink_to(outside, target_is_directory=True)
+    (data / "inside-link.yaml").symlink_to("inside-link.target.yaml")
+    (data / "latin1.yaml").write_bytes(
+        "components: [Caf\xe9]\ncells: [{victim: Caf\xe9, attacker: Caf\xe9, label: N/A}]\n".encode(
+            "latin-1"
+        )
+    )
+    (data / "latin1.json").write_bytes(b"\xff\xfe{\x00}\x00")
+    return srcdir
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """The hostile project built with html and with jointassessment (once for the module)."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
+    srcdir = hostile_project(tmp_path)
+    html = build(srcdir, "html", builddir=tmp_path / "html")
+    assessment = build(srcdir, "jointassessment", builddir=tmp_path / "ja")
+    return srcdir, html, assessment
+
+
+def test_every_problem_has_its_code_at_its_line(hostile):
+    srcdir, html, assessment = hostile
+    for built in (html, assessment):
+        check_warnings(built.warnings)
+        got = {item for item in codes_at(warning_records(built.warnings)) if item[0] != "conf.py"}
+        want = expected(srcdir)
+        assert want <= got, f"missing: {sorted(want - got)}"
+        assert got <= want, f"unexpected: {sorted(got - want)}"
+
+
+def test_no_script_handler_or_non_web_url_in_any_page(hostile):
+    _srcdir, html, _assessment = hostile
+    pages = html.all_pages()
+    assert {"index", "injection", "urls", "paths", "limits", "unicode", "myst"} <= set(pages)
+    for name, page in pages.items():
+        check_html(page, name)
+    # the assembled assessment, on the index page, copies every block's text
+    soup = BeautifulSoup(pages["index"], "html.parser")
+    assembled = soup.select_one("section.ja-assessment, .ja-assessment")
+    assert assembled is not None
+    text = assembled.get_text(" ")
+    for payload in ("<script>alert(", "finding", "<img src=x onerror=alert(12)>"):
+        assert payload in text  # shown, as text
+
+
+def test_hostile_text_is_shown_as_text(hostile):
+    _srcdir, html, _assessment = hostile
+    soup = BeautifulSoup(html.page("injection"), "html.parser")
+    matrix = soup.select_one("table.ja-threat-matrix")
+    header = [th.get_text(" ", strip=True) for th in matrix.thead.find_all("th")]
+    assert header == [
+        "Victim Components",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(2)>",
+        "a | b `c`",
+    ]
+    finding = soup.select_one(".ja-finding")
+    assert "<script>alert(\u201cfinding\u201d)</script>" in finding.get_text()  # smart quotes
+    # the raw block of the finding became a literal block, its text intact
+    assert 'alert("raw in a finding")' in finding.select_one("pre").get_text()
+
+
+def test_symlinks_and_dot_dot_read_nothing_outside(hostile):
+    _srcdir, html, assessment = hostile
+    secret = "SECRET-OUTSIDE-THE-SOURCE-FOLDER"
+    for page in html.all_pages().values():
+        assert secret not in page
+    for path in assessment.outdir.iterdir():
+        if path.suffix in (".md", ".json"):
+            assert secret not in path.read_text(encoding="utf-8")
+    # the symlink inside the folder to a file inside it is read
+    assert "ja-matrix-inside-link" in html.page("paths")
+
+
+def test_markdown_has_no_raw_html_no_bad_link_and_clean_tables(hostile, tmp_path):
+    _srcdir, _html, assessment = hostile
+    markdown = (assessment.outdir / "joint-assessment.md").read_text(encoding="utf-8")
+    check_markdown(markdown, render=True)
+    assert check_tables(markdown) > 20
+    assert not _BIDI_OR_CONTROL.search(markdown), "a bidi or control character in the Markdown"
+    assert "\u200b" in markdown  # a zero-width space is content, not a control: kept
+    if find_markdownlint() is not None:
+        assert run_markdownlint(assessment.outdir / "joint-assessment.md") == []
+
+
+def test_json_is_valid_and_lists_every_problem(hostile):
+    srcdir, _html, assessment = hostile
+    raw = (assessment.outdir / "joint-assessment.json").read_bytes()
+    data = check_json(raw)
+    listed = {
+        (problem["location"].rsplit(":", 1)[0].rsplit("/", 1)[-1], problem["code"])
+        for problem in data["problems"]
+    }
+    for name, _line, code in expected(srcdir):
+        assert (name, code) in listed or name.endswith(".yaml"), (name, code)
+    assert data["project"] == "Evil <script>alert('project')</script> | `x` \u202eevil"
+
+
+def test_bidi_names_do_not_break_tables(hostile):
+    _srcdir, html, assessment = hostile
+    soup = BeautifulSoup(html.page("unicode"), "html.parser")
+    table = soup.select_one("table#ja-matrix-bidi, #ja-matrix-bidi table")
+    assert table is not None
+    width = len(table.thead.find_all("th"))
+    assert width == 4
+    for row in table.tbody.find_all("tr"):
+        assert len(row.find_all(["td", "th"])) == width
+    markdown = (assessment.outdir / "joint-assessment.md").read_text(encoding="utf-8")
+    rows = [line for line in markdown.splitlines() if line.startswith("| Victim Server")]
+    assert rows
+    assert all(line.count(" | ") >= 3 for line in rows)
+
+
+# -- smaller cases ----------------------------------------------------------------------------
+
+
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n" for p, n in zip("abcde", "bcdef", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "line"),
+    [
+        (BILLION_LAUGHS, "input-too-large", None),
+        ("a: " + "[" * 100 + "]" * 100, "input-too-large", 1),
+        ("a: 1\nb: 2\na: 3\n", "yaml-error", 3),
+        ("a: !!python/object/apply:os.system [id]\n", "yaml-error", 1),
+        ("a: !!binary AAAA\n", None, None),
+        ('a: "\\ud800"\n', "yaml-error", 1),
+        ("a: \x1b[31m\n", "yaml-error", 1),
+        ("\ufeffa: 1\n", None, None),
+        ("x" * 5000, "input-too-large", None),
+        ("a: &a [*a]\n", "input-too-large", None),
+        ("{" * 3000, "input-too-large", 1),
+    ],
+)  # fmt: skip
+def test_yaml_loader_limits(text, code, line):
+    """The loader alone: every hostile body is a problem with its code, never an exception."""
+    if code is None:
+        load_yaml(text, YamlLimits(4000))
+        return
+    with pytest.raises(YamlProblem) as caught:
+        load_yaml(text, YamlLimits(4000))
+    assert caught.value.code.value == code, caught.value.message
+    assert caught.value.line == line, caught.value.message
+
+
+def _project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text(
+        'project = "P"\nextensions = ["sphinx_jointassessment", "myst_parser"]\n'
+        "jointassessment_max_input_bytes = 4000\n",
+        encoding="utf-8",
+    )
+    for name, text in files.items():
+        path = srcdir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    return srcdir
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_not_read(tmp_path):
+    """A ``:file:`` that is a FIFO would block the build forever: it is not a file."""
+    srcdir = _project(
+        tmp_path, {"index.rst": "T\n=\n\n.. threat-matrix:: F\n   :file: pipe.yaml\n"}
+    )
+    os.mkfifo(srcdir / "pipe.yaml")
+    built = build(srcdir, "html")
+    assert codes_at(warning_records(built.warnings)) == {("index.rst", 4, "schema")}
+
+
+def test_the_limit_counts_bytes_not_characters(tmp_path):
+    """3000 characters of 3 bytes each are over a 4000-byte limit."""
+    body = (
+        "components: [A]\ncells: [{victim: A, attacker: A, label: N/A, text: " + "€" * 3000 + "}]"
+    )
+    srcdir = _project(
+        tmp_path,
+        {
+            "index.rst": "T\n=\n\n.. threat-matrix:: F\n\n"
+            + "\n".join(f"   {line}" for line in body.splitlines())
+            + "\n"
+        },
+    )
+    built = build(srcdir, "html")
+    assert codes_at(warning_records(built.warnings)) == {("index.rst", 4, "input-too-large")}
+
+
+def test_hostile_project_name_is_escaped_everywhere(tmp_path):
+    """conf.py is trusted code, but the name it sets is shown, and must be escaped."""
+    name = "<script>alert('name')</script> | [x](javascript:alert(1)) \u202e"
+    srcdir = _project(
+        tmp_path,
+        {
+            "index.rst": "T\n=\n\n.. joint-assessment::\n\n.. hands-on-assessment::\n"
+            "   :performed: no\n\n.. closed-issues-table::\n"
+        },
+    )
+    conf = srcdir / "conf.py"
+    conf.write_text(conf.read_text() + f"jointassessment_project = {name!r}\n", encoding="utf-8")
+    html = build(srcdir, "html")
+    check_html(html.page("index"), "index")
+    assert "&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;" in html.page("index").replace(
+        "&#x27;", "&#39;"
+    ) or "&lt;script&gt;alert('name')&lt;/script&gt;" in html.page("index")
+    assessment = build(srcdir, "jointassessment", builddir=tmp_path / "ja")
+    markdown = (assessment.outdir / "joint-assessment.md").read_text(encoding="utf-8")
+    check_markdown(markdown, render=True)
+    assert not _BIDI_OR_CONTROL.search(markdown)
+    check_json((assessment.outdir / "joint-assessment.json").read_bytes())
