@@ -76,6 +76,10 @@ DOCUMENTS = [
     "a: 1\n---\nb: 2\n",
     "a:\tb\n",
     "key: value # comment\nlist:\n- one\n- two # more\n",
+    'a: "\\ud800"\n',
+    'a: "\\ud83d\\ude00 \\U0001F600 \\x85 \\N\\_\\L"\n',
+    "a: |#\n  text\n",
+    "a: [b ?c]\n",
 ]
 
 
