@@ -1127,37 +1127,25 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
             return str(classes[0])
         return "text"
 
-    def visit_literal_block(self, node: nodes.Element) -> None:
-        text = node.astext()
+    def code_block(self, text: str, language: str) -> None:
+        """A fenced block; inside a table cell, a code span (cells hold one line)."""
         if self.in_table:
             self.add_block(code_span(text, in_table=True))
         else:
-            self.add_block(fenced_code(text, self._language(node), tab_width=self.tab_width))
+            self.add_block(fenced_code(text, language, tab_width=self.tab_width))
         raise nodes.SkipNode
+
+    def visit_literal_block(self, node: nodes.Element) -> None:
+        self.code_block(node.astext(), self._language(node))
 
     def visit_doctest_block(self, node: nodes.Element) -> None:
-        text = node.astext()
-        if self.in_table:
-            self.add_block(code_span(text, in_table=True))
-        else:
-            self.add_block(fenced_code(text, "pycon", tab_width=self.tab_width))
-        raise nodes.SkipNode
+        self.code_block(node.astext(), "pycon")
 
     def visit_math_block(self, node: nodes.Element) -> None:
-        text = node.astext()
-        if self.in_table:
-            self.add_block(code_span(text, in_table=True))
-        else:
-            self.add_block(fenced_code(text, "math", tab_width=self.tab_width))
-        raise nodes.SkipNode
+        self.code_block(node.astext(), "math")
 
     def visit_productionlist(self, node: nodes.Element) -> None:
-        text = "\n".join(child.astext() for child in node.children)
-        if self.in_table:
-            self.add_block(code_span(text, in_table=True))
-        else:
-            self.add_block(fenced_code(text, "text", tab_width=self.tab_width))
-        raise nodes.SkipNode
+        self.code_block("\n".join(child.astext() for child in node.children), "text")
 
     # ------------------------------------------------------ tables
 
