@@ -29,7 +29,7 @@ from .links import ja_xref
 from .placeholders import PlaceholderDirective, register_renderer
 from .problems import BlockProblem, Code, Problem
 from .tables import build_table, empty_note, field_list, heading_paragraph
-from .threat_matrix import CELL_KIND, cell_key
+from .threat_matrix import CELL_ATTRIBUTE, CELL_KIND, cell_key
 from .threat_matrix import KIND as MATRIX_KIND
 from .values import choice, natural_key, option_text, split_items
 
@@ -290,21 +290,43 @@ def _render_table(context: ResolveContext, node: ja_placeholder) -> list[nodes.N
 
 
 def _render_cell_risks(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
-    """In a threat-matrix cell: "Risks: R-1, R-2", linked; nothing when no risk points here."""
-    key = cell_key(node["matrix"], node["victim"], node["attacker"])
-    risks = sorted(
-        (obj.model for obj in context.domain.objects(KIND) if key in obj.model.cells),
-        key=sort_key,
-    )
-    if not risks:
+    """After a threat matrix: add "Risks: R-1, R-2", linked, to each cell risks point at.
+
+    The placeholder follows its table; cells that no risk points at stay as they are.
+    """
+    by_matrix = context.cached("risks-by-cell", lambda: _risks_by_cell(context))
+    by_cell = by_matrix.get(node["matrix"])
+    if not by_cell:
         return []
-    para = nodes.paragraph(classes=["ja-cell-risks"])
-    para += nodes.Text("Risks: ")
-    for index, risk in enumerate(risks):
-        if index:
-            para += nodes.Text(", ")
-        para += context.xref(KIND, risk.id, nodes.inline(risk.id, risk.id))
-    return [para]
+    parent = node.parent
+    table = parent[parent.index(node) - 1] if parent is not None and parent.index(node) else None
+    if not isinstance(table, nodes.table):
+        return []
+    for entry in table.findall(nodes.entry):
+        risks = by_cell.get(entry.get(CELL_ATTRIBUTE, ""))
+        if not risks:
+            continue
+        para = nodes.paragraph(classes=["ja-cell-risks"])
+        para += nodes.Text("Risks: ")
+        for index, risk in enumerate(risks):
+            if index:
+                para += nodes.Text(", ")
+            para += context.xref(KIND, risk.id, nodes.inline(risk.id, risk.id))
+        entry += para
+    return []
+
+
+def _risks_by_cell(context: ResolveContext) -> dict[str, dict[str, list[AttackRisk]]]:
+    """Per matrix id, each cell key that attack risks name, with those risks in order."""
+    by_matrix: dict[str, dict[str, list[AttackRisk]]] = {}
+    for obj in context.domain.objects(KIND):
+        for key in obj.model.cells:
+            matrix_id = key.split("/", 1)[0]  # as parse_risk reads ``:cells:``
+            by_matrix.setdefault(matrix_id, {}).setdefault(key, []).append(obj.model)
+    for by_cell in by_matrix.values():
+        for risks in by_cell.values():
+            risks.sort(key=sort_key)
+    return by_matrix
 
 
 # -- directives ----------------------------------------------------------------------------

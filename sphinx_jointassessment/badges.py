@@ -30,13 +30,16 @@ def status_class(status: str) -> str:
     return "ja-status-" + status.replace("/", "")
 
 
-def badge(text: str, colour: str, *, tooltip: str, extra_class: str) -> nodes.inline:
-    """A sphinx-design badge (``sd-badge``) with a tooltip stating its meaning."""
-    inner = nodes.abbreviation(text, text, explanation=tooltip)
-    return nodes.inline(
-        "",
-        "",
-        inner,
+def badge(text: str, colour: str, *, tooltip: str, extra_class: str) -> nodes.abbreviation:
+    """A sphinx-design badge (``sd-badge``) that states its meaning as a tooltip.
+
+    One ``<abbr>`` carries both the badge classes and the tooltip: a wrapping
+    ``<span>`` would add a node per badge, and tables hold thousands of badges.
+    """
+    return nodes.abbreviation(
+        text,
+        text,
+        explanation=tooltip,
         classes=[
             "sd-sphinx-override",
             "sd-badge",
@@ -47,7 +50,7 @@ def badge(text: str, colour: str, *, tooltip: str, extra_class: str) -> nodes.in
     )
 
 
-def status_badge(label: str, status: str) -> nodes.inline:
+def status_badge(label: str, status: str) -> nodes.abbreviation:
     return badge(
         label,
         STATUS_COLOURS.get(status, "secondary"),
@@ -56,7 +59,7 @@ def status_badge(label: str, status: str) -> nodes.inline:
     )
 
 
-def severity_badge(severity: str) -> nodes.inline:
+def severity_badge(severity: str) -> nodes.abbreviation:
     return badge(
         severity.capitalize(),
         SEVERITY_COLOURS.get(severity.lower(), "secondary"),

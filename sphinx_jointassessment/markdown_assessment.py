@@ -60,8 +60,7 @@ class AssessmentMarkdown(MarkdownTranslator):
         super().visit_reference(node)
 
     def visit_abbreviation(self, node: nodes.Element) -> None:
-        parent = node.parent
-        if isinstance(parent, nodes.inline) and "sd-badge" in parent.get("classes", []):
+        if "sd-badge" in node.get("classes", []):
             self.add_inline(self._inline_raw(node.children))
             raise nodes.SkipNode
         super().visit_abbreviation(node)

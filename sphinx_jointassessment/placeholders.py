@@ -11,7 +11,7 @@ placeholders so they are written again when the objects change.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from docutils import nodes
 from sphinx import addnodes
@@ -23,6 +23,8 @@ from .domain import JointAssessmentDomain, get_domain
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+
+T = TypeVar("T")
 
 
 class ja_placeholder(nodes.General, nodes.Element):  # type: ignore[misc]  # docutils naming
@@ -36,6 +38,13 @@ class ResolveContext:
         self.env = env
         self.docname = docname
         self.domain: JointAssessmentDomain = get_domain(env)
+        self._cache: dict[str, Any] = {}
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """*compute*'s value, computed once per page: renderers called per node share it."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return cast("T", self._cache[key])
 
     def xref(self, kind: str, target: str, content: nodes.Node) -> addnodes.pending_xref:
         """A link to an assessment object, resolved by the domain like a role."""

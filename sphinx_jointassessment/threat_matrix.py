@@ -266,25 +266,20 @@ def render_entry(entry: Entry) -> nodes.paragraph:
     """ "LABEL: text Score: N" with the label as a status badge."""
     para = nodes.paragraph(classes=["ja-entry"])
     para += status_badge(entry.label, entry.status)
-    para += nodes.Text(f": {entry.text}" if entry.text else "")
+    text = f": {entry.text}" if entry.text else ""
     if entry.score is not None:
-        para += nodes.Text(" ")
-        para += nodes.inline(text=f"Score: {format_score(entry.score)}", classes=["ja-score"])
+        text += f" Score: {format_score(entry.score)}"
+    para += nodes.Text(text)
     return para
 
 
-def render_cell(matrix_id: str, cell: Cell) -> list[nodes.Node]:
+def render_cell(cell: Cell) -> list[nodes.Node]:
     body: list[nodes.Node] = [render_entry(entry) for entry in cell.entries]
     for note in cell.notes:
         para = nodes.paragraph(classes=["ja-note"])
         para += nodes.strong(text="NOTE:")
         para += nodes.Text(f" {note}")
         body.append(para)
-    body.append(
-        ja_placeholder(
-            kind="cell-risks", matrix=matrix_id, victim=cell.victim, attacker=cell.attacker
-        )
-    )
     return body
 
 
@@ -295,10 +290,20 @@ def _entry(*children: nodes.Node, classes: list[str] | None = None) -> nodes.ent
     return entry
 
 
-def render_matrix(matrix: ThreatMatrix, classes: list[str], *, caption: bool = True) -> nodes.table:
+#: attribute of a cell's table entry naming the cell (:func:`cell_key`), so the
+#: ``cell-risks`` placeholder can find it; writers ignore it
+CELL_ATTRIBUTE = "ja-cell"
+
+
+def render_matrix(
+    matrix: ThreatMatrix, classes: list[str], *, caption: bool = True
+) -> list[nodes.Node]:
     """The template's table: "Victim Components" then attackers; rows "Victim <name>".
 
-    The assembled assessment gives each matrix a heading, so there it has no caption.
+    The table is followed by one ``cell-risks`` placeholder, which adds to each cell
+    the attack risks that point at it (one per matrix, not one per cell: most cells
+    have none). The assembled assessment gives each matrix a heading, so there it
+    has no caption.
     """
     table = nodes.table(classes=["ja-threat-matrix", *classes])
     if caption:
@@ -329,10 +334,11 @@ def render_matrix(matrix: ThreatMatrix, classes: list[str], *, caption: bool = T
             if cell is None:
                 row += _entry(nodes.paragraph(text="(missing)"), classes=["ja-missing"])
                 continue
-            entry = _entry(*render_cell(matrix.id, cell), classes=[status_class(cell.status)])
+            entry = _entry(*render_cell(cell), classes=[status_class(cell.status)])
             entry["ids"].append(cell_anchor(matrix.id, victim, attacker))
+            entry[CELL_ATTRIBUTE] = cell_key(matrix.id, victim, attacker)
             row += entry
-    return table
+    return [table, ja_placeholder(kind="cell-risks", matrix=matrix.id)]
 
 
 # -- directive -----------------------------------------------------------------------------

@@ -181,6 +181,19 @@ class _FastLoader(_LimitedComposer, _CParser, _LineConstructor, Resolver):
         Resolver.__init__(self)
 
 
+class _CComposingLoader(_CParser, _LineConstructor, Resolver):
+    """:class:`_FastLoader` whose node graph is composed by libyaml as well.
+
+    Used only for text whose nesting is bounded (:func:`_nesting_bound`); the
+    depth limit is then checked on the finished graph by :func:`_too_deep`.
+    """
+
+    def __init__(self, stream: str) -> None:
+        _CParser.__init__(self, stream)
+        _LineConstructor.__init__(self)
+        Resolver.__init__(self)
+
+
 #: what libyaml and the pure-Python loader may read differently: characters the reader
 #: refuses, tabs, other line breaks, a byte-order mark, directives, tags and "?" starting
 #: a token, a comment right after a block scalar's "|" or ">". Bodies with any of them
@@ -200,14 +213,59 @@ def _fast_path_safe(text: str) -> bool:
     return not ("?" in text and ("[" in text or "{" in text))
 
 
+#: libyaml composes recursively in C: it is only given bodies that cannot nest deeper
+#: than this (see :func:`_nesting_bound`), far below what the C stack holds
+_C_COMPOSE_MAX_NESTING = 2_000
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound of how deep *text* can nest, computed from the text alone.
+
+    Each level of block nesting starts its content at least one column further in
+    (a sequence under a mapping key may share the key's column, hence the factor
+    2), and each flow level needs its own bracket.
+    """
+    widest = max(map(len, text.splitlines()), default=0)
+    return 2 * (widest + 1) + text.count("[") + text.count("{") + 2
+
+
+def _too_deep(root: Node) -> bool:
+    """Whether the node graph nests deeper than :data:`MAX_DEPTH` (aliases followed)."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    seen: set[tuple[int, int]] = set()  # a node shared by aliases is walked once per depth
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if (id(node), depth) in seen:
+            continue
+        seen.add((id(node), depth))
+        if isinstance(node, SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                stack.append((key_node, depth + 1))
+                stack.append((value_node, depth + 1))
+    return False
+
+
 def _load_fast(text: str) -> Any:
-    """The value of *text* by :class:`_FastLoader`; any problem raises (the caller falls back)."""
-    loader = _FastLoader(text)
+    """The value of *text* read with libyaml; any problem raises (the caller falls back).
+
+    Where the text cannot nest deeply, libyaml composes the node graph too (in C),
+    and the depth limit is checked on the graph afterwards; otherwise composing is
+    :class:`_LimitedComposer`'s, which stops at the limit while it reads.
+    """
+    shallow = _nesting_bound(text) <= _C_COMPOSE_MAX_NESTING
+    loader = _CComposingLoader(text) if shallow else _FastLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        if _expanded_size(node) > MAX_EXPANDED_NODES:
+        if shallow and _too_deep(node):
+            raise YamlProblem(Code.INPUT_TOO_LARGE, "nested too deeply", None)
+        # without "*" there is no alias, so the graph is no larger than the text
+        if "*" in text and _expanded_size(node) > MAX_EXPANDED_NODES:
             raise YamlProblem(Code.INPUT_TOO_LARGE, "aliases expand too far", None)
         return loader.construct_document(node)
     finally:

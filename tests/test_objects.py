@@ -252,7 +252,8 @@ def test_attack_risk_table(app):
     assert rows[0].find("a")["href"] == "risks.html#ja-risk-R-2"
     badge = rows[0].select_one(".sd-badge")
     assert {"ja-severity-critical", "sd-bg-danger"} <= set(badge["class"])
-    assert badge.abbr["title"] == "severity: critical"  # the severity in words, not colour only
+    assert badge.name == "abbr"
+    assert badge["title"] == "severity: critical"  # the severity in words, not colour only
     cells = rows[1].find_all("td")[5].find_all("a")
     assert [a["href"] for a in cells] == [
         "matrices.html#ja-cell-identity-theft-agent-agent",
