@@ -25,7 +25,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import docname_join
 
-from .domain import FRESH_COPY, get_domain
+from .domain import FRESH_COPY, FROZEN_CLEAN, get_domain
 from .links import WEB_SCHEMES, uri_scheme
 from .problems import Code, Problem, emit
 
@@ -89,6 +89,12 @@ def copy_body(body: nodes.Element | None, docname: str) -> nodes.container | Non
     if getattr(body, FRESH_COPY, False):
         # a copy made for this call by AssessmentObject.body: use it, once
         setattr(body, FRESH_COPY, False)
+        frozen = getattr(body, FROZEN_CLEAN, None)
+        if frozen is not None:  # ids already cleared when it was pickled
+            delattr(body, FROZEN_CLEAN)
+            if frozen["has_xrefs"]:
+                retarget_references(body, docname)
+            return body
         copy = body
     else:
         copy = body.deepcopy()

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 #: Python attribute of a body that :attr:`AssessmentObject.body` has just made, unshared
 FRESH_COPY = "_ja_fresh_copy"
+#: Python attribute of a pickled body: its ids and names are cleared already (copies
+#: shown elsewhere never keep them), and whether it holds cross-references
+FROZEN_CLEAN = "_ja_frozen_clean"
 
 #: object kinds with a role and an ``objects.inv`` entry, and the role's name
 XREF_KINDS = {"matrix": "matrix", "risk": "risk", "finding": "finding", "issue": "issue"}
@@ -72,8 +75,24 @@ class AssessmentObject:
         """Keep the body pickled, without its parent or document (they are not part of it)."""
         body = self.stored_body
         if isinstance(body, nodes.Element):
-            buffer = io.BytesIO()
-            _BodyPickler(buffer, body).dump(body)
+            # pickled as every copy shows it, without ids and names, so that copying
+            # it for a table (once per finding, on every write) needs no walk
+            saved = [
+                (element, element["ids"], element["names"])
+                for element in body.findall(nodes.Element)
+            ]
+            has_xrefs = False
+            for element, _ids, _names in saved:
+                element["ids"], element["names"] = [], []
+                has_xrefs = has_xrefs or isinstance(element, addnodes.pending_xref)
+            setattr(body, FROZEN_CLEAN, {"has_xrefs": has_xrefs})
+            try:
+                buffer = io.BytesIO()
+                _BodyPickler(buffer, body).dump(body)
+            finally:
+                delattr(body, FROZEN_CLEAN)
+                for element, ids, names in saved:
+                    element["ids"], element["names"] = ids, names
             self.stored_body = buffer.getvalue()
 
 

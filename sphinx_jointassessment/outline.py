@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import yaml
-from yaml.constructor import ConstructorError
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode
 
 if TYPE_CHECKING:
@@ -230,8 +230,8 @@ class _LineDict(dict[Any, Any]):
     line: int = 0
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, refusing duplicate keys instead of keeping the last one.
+class _NoDuplicateKeys(SafeConstructor):
+    """Refuses duplicate keys instead of keeping the last one.
 
     A duplicated ``required:`` in a hand-edited outline would otherwise pass
     silently with whichever value came last.
@@ -260,7 +260,16 @@ def _construct_line_dict(loader: _StrictLoader, node: MappingNode) -> Iterator[_
     data.update(loader.construct_mapping(node))
 
 
-_StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_line_dict)
+class _StrictLoader(_NoDuplicateKeys, yaml.SafeLoader):
+    """PyYAML's safe loader, refusing duplicate keys."""
+
+
+class _StrictCLoader(_NoDuplicateKeys, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """:class:`_StrictLoader` on libyaml, for the built-in outlines (ours, read every build)."""
+
+
+for _loader in (_StrictLoader, _StrictCLoader):
+    _loader.add_constructor("tag:yaml.org,2002:map", _construct_line_dict)
 
 
 def load_outline(
@@ -299,13 +308,16 @@ def load_outline(
 @functools.lru_cache(maxsize=len(BUILTIN_OUTLINES))
 def _load_builtin(name: str) -> Outline:
     resource = resources.files("sphinx_jointassessment").joinpath("outlines", f"{name}.yaml")
-    return parse_outline(resource.read_text(encoding="utf-8"), f"{name}.yaml (built-in)")
+    text = resource.read_text(encoding="utf-8")
+    return parse_outline(text, f"{name}.yaml (built-in)", loader=_StrictCLoader)
 
 
-def parse_outline(text: str, source: str) -> Outline:
+def parse_outline(
+    text: str, source: str, *, loader: type[yaml.SafeLoader] | None = None
+) -> Outline:
     """Parse and validate the YAML text of an outline; *source* names it in messages."""
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+        data = yaml.load(text, Loader=loader or _StrictLoader)  # SafeLoader subclasses
     except yaml.YAMLError as exc:
         raise OutlineError(f"{source}: not valid YAML: {exc}") from None
     return _Validator(source).outline(data)
