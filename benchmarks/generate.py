@@ -9,7 +9,10 @@ compare the two on the same machine:
   same cells ("LABEL: text Score: N", notes) as ``list-table`` blocks.
 * ``findings``: pages with ten findings each and one ``findings-table`` on a page
   of its own. ``plain`` writes each finding as an ``admonition`` with the same
-  fields and notes, and the table page without a table.
+  fields and notes, and the table page without a table. ``table`` is ``plain``
+  with the table written by hand: a ``list-table`` of the same rows (number
+  linked to the finding, name, the same notes, reviewer), which a project without
+  the extension would have to keep up to date itself.
 * ``assessment``: the ``findings`` project (``ext`` only) plus a page with
   ``joint-assessment`` and one page contributing every required outline section,
   so that the ``jointassessment`` builder has a complete assessment to write.
@@ -26,7 +29,7 @@ import argparse
 import shutil
 from pathlib import Path
 
-VARIANTS = ("ext", "plain")
+VARIANTS = ("ext", "plain", "table")
 PROJECTS = ("matrices", "findings", "assessment")
 
 COMPONENTS = ("Server", "Agent", "Container (same node)", "Container (diff node)")
@@ -256,9 +259,10 @@ def _finding_ext(number: int, revision: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _finding_plain(number: int, revision: int) -> str:
+def _finding_plain(number: int, revision: int, label: bool = False) -> str:
     fields = _finding_fields(number)
-    lines = [
+    lines = [f".. _finding-{number}:", ""] if label else []
+    lines += [
         f".. admonition:: Finding {number}: {finding_title(number, revision)}",
         f"   :class: finding severity-{fields['severity']}",
         "",
@@ -274,12 +278,55 @@ def _finding_plain(number: int, revision: int) -> str:
 
 def findings_page(variant: str, page: int, per_page: int, revisions: dict[int, int]) -> str:
     """One page of *per_page* findings; ``revisions`` renames some (number -> revision)."""
-    render = _finding_ext if variant == "ext" else _finding_plain
     parts = [_heading(f"Area {page}"), PROSE, ""]
     for index in range(per_page):
         number = page * per_page + index + 1
-        parts.append(render(number, revisions.get(number, 0)))
+        revision = revisions.get(number, 0)
+        if variant == "ext":
+            parts.append(_finding_ext(number, revision))
+        else:
+            parts.append(_finding_plain(number, revision, label=variant == "table"))
     return "\n".join(parts)
+
+
+def _table_row(number: int, revision: int) -> list[str]:
+    """One row of the hand-written table: what ``findings-table`` shows for the finding."""
+    fields = _finding_fields(number)
+    summary = (
+        f"Severity: {fields['severity'].capitalize()}; Status: {fields['status']}; "
+        f"Issue: {fields['issue']}"
+    )
+    notes = [f"       {line}".rstrip() for line in _finding_notes(number)]
+    return [
+        f"   * - :ref:`{number} <finding-{number}>`",
+        f"     - {finding_title(number, revision)}",
+        f"     - {summary}",
+        "",
+        *notes,
+        f"     - {fields['reviewer']}",
+    ]
+
+
+def table_page(variant: str, findings: int, revisions: dict[int, int]) -> str:
+    """The page listing every finding: ``findings-table``, a hand-written table, or none."""
+    if variant == "ext":
+        body = ".. findings-table::\n"
+    elif variant == "plain":
+        body = "Each finding is on its area's page.\n"
+    else:
+        lines = [
+            ".. list-table::",
+            "   :header-rows: 1",
+            "",
+            "   * - Finding Number",
+            "     - Finding name",
+            "     - Finding Notes",
+            "     - Reviewer",
+        ]
+        for number in range(1, findings + 1):
+            lines += _table_row(number, revisions.get(number, 0))
+        body = "\n".join(lines) + "\n"
+    return f"{_heading('All findings')}\n{body}"
 
 
 def findings_page_name(page: int) -> str:
@@ -300,8 +347,7 @@ def findings(dest: Path, variant: str, pages: int = 500, per_page: int = 10) -> 
     }
     for page, name in enumerate(names):
         files[f"{name}.rst"] = findings_page(variant, page, per_page, {})
-    table = ".. findings-table::\n" if variant == "ext" else "Each finding is on its area's page.\n"
-    files[f"{TABLE_PAGE}.rst"] = f"{_heading('All findings')}\n{table}"
+    files[f"{TABLE_PAGE}.rst"] = table_page(variant, pages * per_page, {})
     _write(root, files)
     return root
 
@@ -309,10 +355,18 @@ def findings(dest: Path, variant: str, pages: int = 500, per_page: int = 10) -> 
 def rename_finding(
     root: Path, variant: str, number: int, revision: int, per_page: int = 10
 ) -> Path:
-    """Rewrite the page of finding *number* with that finding renamed; the page's path."""
+    """Rewrite the page of finding *number* with that finding renamed; the page's path.
+
+    In the ``table`` variant the hand-written table is edited too, as its maintainers
+    would have to.
+    """
     page = (number - 1) // per_page
     path = root / f"{findings_page_name(page)}.rst"
     path.write_text(findings_page(variant, page, per_page, {number: revision}), encoding="utf-8")
+    if variant == "table":
+        findings = sum(1 for _ in (root / "area").glob("*.rst")) * per_page
+        text = table_page(variant, findings, {number: revision})
+        (root / f"{TABLE_PAGE}.rst").write_text(text, encoding="utf-8")
     return path
 
 
@@ -367,6 +421,8 @@ def generate(project: str, variant: str, dest: Path, pages: int | None = None) -
         return matrices(dest, variant, pages or 200)
     if project == "findings":
         return findings(dest, variant, pages or 500)
+    if variant == "table":
+        raise ValueError("the table variant is a findings project")
     if project == "assessment":
         return assessment(dest, pages or 500)
     raise ValueError(f"unknown project {project!r}")

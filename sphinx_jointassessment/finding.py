@@ -166,24 +166,35 @@ def issue_link(finding: Finding) -> nodes.Node | None:
 
 
 def summary_line(finding: Finding, docname: str) -> nodes.paragraph | None:
-    """Severity, status, issue and risks on one line, for the table's Finding Notes."""
-    para = nodes.paragraph(classes=["ja-finding-summary"])
-    parts: list[list[nodes.Node]] = []
+    """Severity, status, issue and risks on one line, for the table's Finding Notes.
+
+    Adjacent words share one text node: the table repeats this line for every
+    finding, and each node is walked by every transform and writer.
+    """
+    parts: list[nodes.Node | str] = []
     if finding.severity:
-        parts.append([nodes.Text("Severity: "), severity_badge(finding.severity)])
+        parts += ["Severity: ", severity_badge(finding.severity)]
     if finding.status:
-        parts.append([nodes.Text(f"Status: {finding.status}")])
+        parts.append(f"; Status: {finding.status}" if parts else f"Status: {finding.status}")
     link = issue_link(finding)
     if link is not None:
-        parts.append([nodes.Text("Issue: "), link])
+        parts += ["; Issue: " if parts else "Issue: ", link]
     if finding.risks:
-        parts.append([nodes.Text("Risks: "), *risk_links(finding, docname)])
+        parts += ["; Risks: " if parts else "Risks: ", *risk_links(finding, docname)]
     if not parts:
         return None
-    for index, part in enumerate(parts):
-        if index:
-            para += nodes.Text("; ")
-        para.extend(part)
+    para = nodes.paragraph(classes=["ja-finding-summary"])
+    text = ""
+    for part in parts:
+        if isinstance(part, str):
+            text += part
+            continue
+        if text:
+            para += nodes.Text(text)
+            text = ""
+        para += part
+    if text:
+        para += nodes.Text(text)
     return para
 
 
