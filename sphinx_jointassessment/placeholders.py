@@ -81,34 +81,47 @@ def make_placeholder(directive: SphinxDirective, kind: str, **attributes: Any) -
 
 
 def fill(context: ResolveContext, root: nodes.Node) -> None:
-    """Replace every placeholder under *root*, including placeholders the renderers add."""
-    filled = False
-    for _round in range(8):  # renderers may add placeholders (the assembly does); bounded
-        pending = list(root.findall(ja_placeholder))
+    """Replace every placeholder under *root*, including placeholders the renderers add.
+
+    Only what the renderers insert is searched again (a table of thousands of rows
+    is walked once here, not once per round); renderers may add placeholders (the
+    assembly does), so the rounds are bounded.
+    """
+    pending = list(root.findall(ja_placeholder))
+    titled: list[nodes.table] = []
+    for _round in range(8):
         if not pending:
             break
-        filled = True
+        inserted: list[nodes.Node] = []
         for node in pending:
             renderer = _RENDERERS.get(node["kind"])
-            node.replace_self(renderer(context, node) if renderer else [])
-    for node in list(root.findall(ja_placeholder)):  # nested deeper than the bound: drop
+            new = renderer(context, node) if renderer else []
+            node.replace_self(new)
+            inserted.extend(new)
+        pending = []
+        for top in inserted:
+            for element in top.findall(nodes.Element):
+                if isinstance(element, ja_placeholder):
+                    pending.append(element)
+                elif isinstance(element, nodes.table) and _needs_id(element):
+                    titled.append(element)
+    for node in pending:  # nested deeper than the bound: dropped
         node.replace_self([])
-    if filled:
-        _identify_titled_tables(root)
+    if titled:
+        _identify_titled_tables(root, titled)
 
 
-def _identify_titled_tables(root: nodes.Node) -> None:
+def _needs_id(table: nodes.table) -> bool:
+    return not table["ids"] and any(isinstance(child, nodes.title) for child in table.children)
+
+
+def _identify_titled_tables(root: nodes.Node, tables: list[nodes.table]) -> None:
     """Copied tables lose their ids; a table with a caption needs one for its permalink."""
-    tables = [
-        table
-        for table in root.findall(nodes.table)
-        if not table["ids"] and any(isinstance(child, nodes.title) for child in table.children)
-    ]
-    if not tables:
-        return
     used = {ident for element in root.findall(nodes.Element) for ident in element["ids"]}
     number = 0
     for table in tables:
+        if table["ids"] or table.parent is None:  # given one since, or replaced
+            continue
         while f"ja-table-{number}" in used:
             number += 1
         table["ids"].append(f"ja-table-{number}")
