@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 #: bumped whenever what the extension stores in the environment changes shape
-ENV_VERSION = 1
+ENV_VERSION = 2  # 2: cells looked up in their matrix; one cell-risks placeholder per matrix
 
 
 def _check_config(app: Sphinx, config: Config) -> None:

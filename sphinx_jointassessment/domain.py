@@ -20,7 +20,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Set
+    from collections.abc import Callable, Iterable, Iterator, Set
 
     from sphinx.addnodes import pending_xref
     from sphinx.application import Sphinx
@@ -270,6 +270,9 @@ class JointAssessmentDomain(Domain):
         return (objs for objs in self.index.by_kind.get(kind, {}).values() if len(objs) > 1)
 
     def get(self, kind: str, obj_id: str) -> AssessmentObject | None:
+        derive = _DERIVED_KINDS.get(kind)
+        if derive is not None:
+            return derive(self, obj_id)
         objs = self.index.by_kind.get(kind, {}).get(obj_id)
         return objs[0] if objs else None
 
@@ -286,6 +289,19 @@ class JointAssessmentDomain(Domain):
 
     def summary_docs(self) -> list[str]:
         return sorted(self.data["summaries"])
+
+
+#: kinds whose objects are not recorded but found inside another object when asked for
+#: (a threat-matrix cell inside its matrix: thousands of cells, each its own record,
+#: would weigh on every build's environment)
+_DERIVED_KINDS: dict[str, Callable[[JointAssessmentDomain, str], AssessmentObject | None]] = {}
+
+
+def register_derived_kind(
+    kind: str, derive: Callable[[JointAssessmentDomain, str], AssessmentObject | None]
+) -> None:
+    """Objects of *kind* are looked up by *derive* (domain, id) instead of being recorded."""
+    _DERIVED_KINDS[kind] = derive
 
 
 def link_text(obj: AssessmentObject) -> str:

@@ -19,6 +19,7 @@ from docutils.parsers.rst import directives
 from .badges import status_badge, status_class
 from .config import STATUSES, AssessmentConfig
 from .directive import AssessmentDirective, add_assessment_directive
+from .domain import AssessmentObject, JointAssessmentDomain, register_derived_kind
 from .placeholders import ja_placeholder
 from .problems import BlockProblem, Code
 from .schema import Reader, format_score, parse_score
@@ -373,30 +374,39 @@ class ThreatMatrixDirective(AssessmentDirective):
             return self.error_node()
         anchor = self.make_anchor(KIND, matrix_id)
         self.record(KIND, matrix_id, title, matrix, anchor)
-        self.record_cells(matrix)
+        # each cell lists the risks that point at it (``cell-risks``), from any page
+        self.domain.note_summary(self.docname, "cell-risks")
         container = self.target_section(anchor, ["ja-threat-matrix-block"])
         container += render_matrix(matrix, self.options.get("class", []))
         return [container]
 
-    def record_cells(self, matrix: ThreatMatrix) -> None:
-        """Each cell is an object of its own, so attack risks can link to it by ``:cells:``.
 
-        Its anchor is the table cell's id. The page is noted as a summary page: each
-        cell lists the risks that point at it (``cell-risks``), from any page.
-        """
-        for victim in matrix.components:
-            for attacker in matrix.components:
-                cell = matrix.cell(victim, attacker)
-                if cell is not None:
-                    self.record(
-                        CELL_KIND,
-                        cell_key(matrix.id, victim, attacker),
-                        f"{matrix.title}: victim {victim}, attacker {attacker}",
-                        cell,
-                        cell_anchor(matrix.id, victim, attacker),
-                    )
-        self.domain.note_summary(self.docname, "cell-risks")
+def cell_object(domain: JointAssessmentDomain, key: str) -> AssessmentObject | None:
+    """The cell named *key* (:func:`cell_key`), found in its matrix, as a domain object.
+
+    Attack risks link to cells by ``:cells:``; the cells are not recorded one by one
+    but looked up in their matrix, whose table entry carries the cell's anchor.
+    """
+    matrix_id, _, rest = key.partition("/")
+    victim, _, attacker = rest.rpartition("/")
+    matrix_obj = domain.get(KIND, matrix_id)
+    if matrix_obj is None:
+        return None
+    matrix: ThreatMatrix = matrix_obj.model
+    cell = matrix.cell(victim, attacker)
+    if cell is None:
+        return None
+    return AssessmentObject(
+        CELL_KIND,
+        key,
+        f"{matrix.title}: victim {victim}, attacker {attacker}",
+        matrix_obj.docname,
+        matrix_obj.lineno,
+        cell_anchor(matrix.id, victim, attacker),
+        cell,
+    )
 
 
 def setup_threat_matrix(app: Sphinx) -> None:
+    register_derived_kind(CELL_KIND, cell_object)
     add_assessment_directive(app, "threat-matrix", ThreatMatrixDirective)
