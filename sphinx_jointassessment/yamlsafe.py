@@ -221,12 +221,18 @@ _C_COMPOSE_MAX_NESTING = 2_000
 def _nesting_bound(text: str) -> int:
     """An upper bound of how deep *text* can nest, computed from the text alone.
 
-    Each level of block nesting starts its content at least one column further in
-    (a sequence under a mapping key may share the key's column, hence the factor
-    2), and each flow level needs its own bracket.
+    Take the line where the deepest node starts. Its block ancestors that start on
+    earlier lines start at smaller columns, or at the same column for a sequence
+    under a mapping key: at most two per column of the line's indent. Those that
+    start on the line itself each follow an indicator (``-`` or ``:``; ``?`` keys
+    never reach here). Flow ancestors each need a bracket. Counting every ``-``
+    and ``:`` on the line, and every bracket of the text, can only overestimate.
     """
-    widest = max(map(len, text.splitlines()), default=0)
-    return 2 * (widest + 1) + text.count("[") + text.count("{") + 2
+    widest = 0
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip(" "))
+        widest = max(widest, 2 * (indent + 1) + line.count("-") + line.count(":"))
+    return widest + text.count("[") + text.count("{") + 2
 
 
 def _too_deep(root: Node) -> bool:
@@ -256,13 +262,14 @@ def _load_fast(text: str) -> Any:
     and the depth limit is checked on the graph afterwards; otherwise composing is
     :class:`_LimitedComposer`'s, which stops at the limit while it reads.
     """
-    shallow = _nesting_bound(text) <= _C_COMPOSE_MAX_NESTING
+    bound = _nesting_bound(text)
+    shallow = bound <= _C_COMPOSE_MAX_NESTING
     loader = _CComposingLoader(text) if shallow else _FastLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        if shallow and _too_deep(node):
+        if shallow and bound > MAX_DEPTH and _too_deep(node):
             raise YamlProblem(Code.INPUT_TOO_LARGE, "nested too deeply", None)
         # without "*" there is no alias, so the graph is no larger than the text
         if "*" in text and _expanded_size(node) > MAX_EXPANDED_NODES:

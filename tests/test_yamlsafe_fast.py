@@ -118,3 +118,47 @@ def test_generated_documents(value: Any, flow: bool) -> None:
 @given(st.text(alphabet=" -:[]{},#&*!%|>'\"?\nab1\t\r.~", max_size=40))
 def test_generated_text(text: str) -> None:
     _same(text)
+
+
+def _depth(node: Any) -> int:
+    from yaml.nodes import MappingNode, SequenceNode
+
+    if isinstance(node, SequenceNode):
+        return 1 + max((_depth(child) for child in node.value), default=0)
+    if isinstance(node, MappingNode):
+        return 1 + max((max(_depth(k), _depth(v)) for k, v in node.value), default=0)
+    return 1
+
+
+_deep_values = st.recursive(
+    st.sampled_from(["x", "a-b", "c: d", "1"]),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.dictionaries(st.sampled_from("abc"), children, max_size=3),
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_deep_values, st.sampled_from([False, True, None]), st.integers(2, 6))
+def test_the_nesting_bound_is_never_below_the_real_depth(
+    value: Any, flow: bool | None, indent: int
+) -> None:
+    """libyaml composes (in C, recursively) only text whose bound is small, and the depth
+    check on the graph is skipped when the bound is within the limit: both rely on it."""
+    text = yaml.safe_dump(value, default_flow_style=flow, indent=indent)
+    assert yamlsafe._nesting_bound(text) >= _depth(yaml.compose(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- " * 45 + "x\n",
+        "a:\n" + "".join("  " * i + "- k:\n" for i in range(1, 45)),
+        "[" * 41 + "]" * 41,
+    ],
+)
+def test_too_deep_on_the_fast_path_reads_as_on_the_slow_one(text: str) -> None:
+    assert _outcome(text, libyaml=True)[:2] == ("problem", yamlsafe.Code.INPUT_TOO_LARGE)
+    _same(text)
