@@ -62,7 +62,7 @@ class AssessmentObject:
         """The body: the node itself while its page is read, then a new copy at each access."""
         stored = self.stored_body
         if isinstance(stored, bytes):
-            body: nodes.Element = _BodyUnpickler(io.BytesIO(stored)).load()
+            body: nodes.Element = _load_body(stored)
             setattr(body, FRESH_COPY, True)  # copy_body may use it without copying it again
             return body
         return stored
@@ -88,7 +88,7 @@ class AssessmentObject:
             setattr(body, FROZEN_CLEAN, {"has_xrefs": has_xrefs})
             try:
                 buffer = io.BytesIO()
-                _BodyPickler(buffer, body).dump(body)
+                _dump_body(buffer, body)
             finally:
                 delattr(body, FROZEN_CLEAN)
                 for element, ids, names in saved:
@@ -96,22 +96,30 @@ class AssessmentObject:
             self.stored_body = buffer.getvalue()
 
 
-class _BodyPickler(pickle.Pickler):
-    """Pickles a body alone: its parent and the document become ``None`` when loaded."""
+def _dump_body(buffer: io.BytesIO, body: nodes.Element) -> None:
+    """Pickle a body alone: its parent and the document become ``None`` when loaded.
 
-    def __init__(self, file: io.BytesIO, body: nodes.Element) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._parent = body.parent
+    The hooks are plain functions set on the (un)pickler, not methods of a subclass:
+    a method would tie the pickler to itself in a reference cycle, and its memo (a
+    reference to every node) would stay in memory until the garbage collector ran.
+    """
+    parent = body.parent
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = lambda obj: (  # type: ignore[method-assign]
+        "outside" if obj is parent or isinstance(obj, nodes.document) else None
+    )
+    pickler.dump(body)
 
-    def persistent_id(self, obj: Any) -> str | None:
-        if obj is self._parent or isinstance(obj, nodes.document):
-            return "outside"
-        return None
+
+def _outside(pid: Any) -> None:
+    return None
 
 
-class _BodyUnpickler(pickle.Unpickler):
-    def persistent_load(self, pid: Any) -> None:
-        return None
+def _load_body(data: bytes) -> nodes.Element:
+    unpickler = pickle.Unpickler(io.BytesIO(data))
+    unpickler.persistent_load = _outside  # type: ignore[method-assign]
+    body: nodes.Element = unpickler.load()
+    return body
 
 
 @dataclass(frozen=True, slots=True)
