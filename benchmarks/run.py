@@ -26,6 +26,7 @@ incremental build must rewrite the findings table with the new name).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -35,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -120,9 +122,17 @@ def sphinx_build(src: Path, out: Path, builder: str = "html", log: Path | None =
     return Build(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
+def both(first: callable, second: callable) -> tuple[Build, Build]:
+    """Call *first* and *second* at the same time (each waits on its own subprocess)."""
+    with ThreadPoolExecutor(2) as pool:
+        a, b = pool.submit(first), pool.submit(second)
+        return a.result(), b.result()
+
+
 class Bench:
     def __init__(self, work: Path, args: argparse.Namespace) -> None:
         self.work = work
+        self.side_by_side = args.side_by_side
         self.repeat = args.repeat
         self.metric = args.metric
         self.verbose = args.verbose
@@ -162,10 +172,17 @@ class Bench:
             )
 
     def pair(self, plain: callable, ext: callable) -> list[tuple[Build, Build]]:
-        """*plain* and *ext* ``repeat`` times, alternating which goes first."""
+        """*plain* and *ext* ``repeat`` times, alternating which goes first.
+
+        With ``--side-by-side`` the two builds of each pair run at the same time, one
+        per core, so that both meet the same machine: on a shared machine whose speed
+        drifts by 10% or more from one minute to the next, that keeps the ratio steady.
+        """
         results = []
         for index in range(self.repeat):
-            if index % 2 == 0:
+            if self.side_by_side:
+                p, e = both(plain, ext)
+            elif index % 2 == 0:
                 p, e = plain(), ext()
             else:
                 e, p = ext(), plain()
@@ -244,25 +261,46 @@ class Bench:
         for index in range(self.repeat):
             number = (index * 37 * per_page + 5) % (pages * per_page) + 1
             order = ["plain", "ext", "table"] if index % 2 == 0 else ["table", "ext", "plain"]
-            for variant in (v for v in order if v in folders):
-                folder = folders[variant]
-                generate.rename_finding(folder / "src", variant, number, index + 1, per_page)
-                table = folder / "html" / f"{generate.TABLE_PAGE}.html"
-                before = table.stat().st_mtime_ns
-                build = sphinx_build(folder / "src", folder / "html", "html")
-                self.log(f"incremental {variant}", build)
-                title = generate.finding_title(number, index + 1)
-                name = generate.findings_page_name((number - 1) // per_page)
-                page = folder / "html" / f"{name}.html"
-                assert_contains(page, title)
-                if variant != "plain":
-                    if table.stat().st_mtime_ns == before:
-                        raise AssertionError(f"{table} was not rewritten by the incremental build")
-                    assert_contains(table, title)
+            variants = [v for v in order if v in folders]
+            if self.side_by_side:
+                rebuild = functools.partial(self.rename_and_build, folders)
+                plain_build, ext_build = both(
+                    functools.partial(rebuild, "plain", number, index, pages),
+                    functools.partial(rebuild, "ext", number, index, pages),
+                )
+                builds = {"plain": plain_build, "ext": ext_build}
+                if "table" in folders:
+                    builds["table"] = self.rename_and_build(folders, "table", number, index, pages)
+            else:
+                builds = {
+                    v: self.rename_and_build(folders, v, number, index, pages) for v in variants
+                }
+            for variant, build in builds.items():
                 {"ext": row.ext, "plain": row.plain, "table": by_hand.plain}[variant].append(build)
         self.rows.append(row)
         if by_hand.plain:
             self.rows.append(by_hand)
+
+    def rename_and_build(
+        self, folders: dict[str, Path], variant: str, number: int, index: int, pages: int
+    ) -> Build:
+        """Rename finding *number* in *variant*'s project, rebuild, check the pages."""
+        per_page = 10
+        folder = folders[variant]
+        generate.rename_finding(folder / "src", variant, number, index + 1, per_page)
+        table = folder / "html" / f"{generate.TABLE_PAGE}.html"
+        before = table.stat().st_mtime_ns
+        build = sphinx_build(folder / "src", folder / "html", "html")
+        self.log(f"incremental {variant}", build)
+        title = generate.finding_title(number, index + 1)
+        name = generate.findings_page_name((number - 1) // per_page)
+        page = folder / "html" / f"{name}.html"
+        assert_contains(page, title)
+        if variant != "plain":
+            if table.stat().st_mtime_ns == before:
+                raise AssertionError(f"{table} was not rewritten by the incremental build")
+            assert_contains(table, title)
+        return build
 
     def builder(self) -> None:
         pages = self.finding_pages
@@ -368,6 +406,11 @@ def main(argv: list[str] | None = None) -> int:
         choices=("matrices", "findings", "builder"),
         help="run only these benchmarks (findings includes the incremental rebuild)",
     )
+    parser.add_argument(
+        "--side-by-side",
+        action="store_true",
+        help="run the two builds of each pair at the same time, one per core",
+    )
     parser.add_argument("--matrix-pages", type=int, help="pages of the matrices project")
     parser.add_argument("--finding-pages", type=int, help="pages of the findings projects")
     parser.add_argument("--keep", type=Path, help="build here and keep the folders")
@@ -407,6 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"Median of {args.repeat} run(s) each; serial (-j 1), -q, html builder unless stated; "
+        f"pairs {'side by side' if args.side_by_side else 'one after the other'}; "
         f"{'wall-clock' if args.metric == 'wall' else 'CPU'} time of each build process; "
         f"total {elapsed:.0f} s."
     )
@@ -430,6 +474,7 @@ def main(argv: list[str] | None = None) -> int:
                     "repeat": args.repeat,
                     "metric": args.metric,
                     "quick": args.quick,
+                    "side_by_side": args.side_by_side,
                     "pages": {"matrices": args.matrix_pages, "findings": args.finding_pages},
                     "seconds": round(elapsed, 1),
                     "rows": [

@@ -78,14 +78,17 @@ def make_placeholder(directive: SphinxDirective, kind: str, **attributes: Any) -
     return node
 
 
-def fill(context: ResolveContext, root: nodes.Node) -> None:
+def fill(
+    context: ResolveContext, root: nodes.Node, pending: list[ja_placeholder] | None = None
+) -> None:
     """Replace every placeholder under *root*, including placeholders the renderers add.
 
     Only what the renderers insert is searched again (a table of thousands of rows
     is walked once here, not once per round); renderers may add placeholders (the
     assembly does), so the rounds are bounded.
     """
-    pending = list(root.findall(ja_placeholder))
+    if pending is None:  # the caller may have found them already
+        pending = list(root.findall(ja_placeholder))
     titled: list[nodes.table] = []
     for _round in range(8):
         if not pending:
@@ -145,9 +148,10 @@ class FillPlaceholders(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        if next(iter(self.document.findall(ja_placeholder)), None) is None:
-            return
-        fill(ResolveContext(self.env, self.env.current_document.docname), self.document)
+        pending = list(self.document.findall(ja_placeholder))
+        if pending:
+            context = ResolveContext(self.env, self.env.current_document.docname)
+            fill(context, self.document, pending)
 
 
 def _skip(self: nodes.NodeVisitor, node: nodes.Node) -> None:
