@@ -94,9 +94,13 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks against plain Sphinx on synthetic projects (prints a table of ratios)."""
+    """Benchmarks against plain Sphinx on synthetic projects (prints a table of ratios).
+
+    By default each pair of builds runs side by side, one build per core, so that a
+    shared machine's changing speed touches both alike; any arguments replace that.
+    """
     session.install("-e", ".[myst]")
-    session.run("python", "benchmarks/run.py", *session.posargs)
+    session.run("python", "benchmarks/run.py", *(session.posargs or ["--side-by-side"]))
 
 
 @nox.session
