@@ -82,8 +82,21 @@ def copy_body(body: nodes.Element | None, docname: str) -> nodes.container | Non
 
     Ids are dropped (the original keeps them), and cross-references are resolved
     from *docname*, as ``sphinx.ext.todo`` does; a relative ``:doc:`` target is
-    first made absolute from the page it was written on.
+    first made absolute from the page it was written on. The copy has Sphinx's
+    ``no-search`` class: its words are indexed where they were written, and a search
+    should not also list every table or assembled page that repeats them.
     """
+    copy = _copy(body, docname)
+    if copy is not None:
+        copy["classes"].append(NO_SEARCH)
+    return copy
+
+
+#: the class by which Sphinx's html search index skips an element (Sphinx >= 8.2)
+NO_SEARCH = "no-search"
+
+
+def _copy(body: nodes.Element | None, docname: str) -> nodes.container | None:
     if body is None or not body.children:
         return None
     if getattr(body, FRESH_COPY, False):

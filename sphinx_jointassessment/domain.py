@@ -97,28 +97,35 @@ class AssessmentObject:
 
 
 def _dump_body(buffer: io.BytesIO, body: nodes.Element) -> None:
-    """Pickle a body alone: its parent and the document become ``None`` when loaded.
+    """Pickle a body alone: its parent and the document become ``None`` when loaded."""
+    _BodyPickler(buffer, body.parent).dump(body)
 
-    The hooks are plain functions set on the (un)pickler, not methods of a subclass:
-    a method would tie the pickler to itself in a reference cycle, and its memo (a
-    reference to every node) would stay in memory until the garbage collector ran.
+
+class _BodyPickler(pickle.Pickler):
+    """Writes the body's parent and any document as a call of :func:`_none`.
+
+    ``reducer_override`` is asked only about objects of classes (the nodes), not
+    about every string and list as ``persistent_id`` would be, and loading then
+    needs no hook at all.
     """
-    parent = body.parent
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.persistent_id = lambda obj: (  # type: ignore[method-assign]
-        "outside" if obj is parent or isinstance(obj, nodes.document) else None
-    )
-    pickler.dump(body)
+
+    def __init__(self, file: io.BytesIO, parent: nodes.Node | None) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._parent = parent
+
+    def reducer_override(self, obj: Any) -> Any:
+        if obj is self._parent or isinstance(obj, nodes.document):
+            return _none, ()
+        return NotImplemented
 
 
-def _outside(pid: Any) -> None:
+def _none() -> None:
+    """What the parent and the document of a pickled body become when it is loaded."""
     return None
 
 
 def _load_body(data: bytes) -> nodes.Element:
-    unpickler = pickle.Unpickler(io.BytesIO(data))
-    unpickler.persistent_load = _outside  # type: ignore[method-assign]
-    body: nodes.Element = unpickler.load()
+    body: nodes.Element = pickle.loads(data)
     return body
 
 

@@ -297,6 +297,26 @@ def test_findings_table(app):
 
 
 @pytest.mark.sphinx("html", testroot="objects")
+def test_copied_notes_are_searched_where_they_were_written(app):
+    """The table's copy of the notes has ``no-search``: a search lists the finding's page."""
+    app.build()
+    text = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    pages = index["docnames"]
+    found = index["terms"]["stack"]  # "Errors show stack traces." (finding 2's notes)
+    assert [pages[i] for i in _as_list(found)] == ["findings"]
+    # the rest of the table is indexed: the finding's name ("Verbose errors", stemmed)
+    verbose = next(v for k, v in index["terms"].items() if k.startswith("verbos"))
+    assert {"findings", "tables"} <= {pages[i] for i in _as_list(verbose)}
+    notes = soup(app, "tables").select_one("table.ja-findings-table .ja-finding-notes")
+    assert "no-search" in notes["class"]
+
+
+def _as_list(value: int | list[int]) -> list[int]:
+    return value if isinstance(value, list) else [value]
+
+
+@pytest.mark.sphinx("html", testroot="objects")
 def test_closed_issues_table(app):
     app.build()
     table = soup(app, "tables").select_one("table.ja-closed-issues-table")
