@@ -806,3 +806,29 @@ def test_block_over_the_size_limit(make_app, tmp_path):
     assert "Line 3 of very long notes" not in page_soup.get_text()
     assert page_soup.select_one("div.ja-problem") is not None
     assert "No findings are recorded." in page_soup.get_text()
+
+
+def test_copies_leave_out_link_targets_and_keep_the_links(make_app, tmp_path):
+    """An embedded URI's target writes nothing: the table's copy leaves it out, the page not."""
+    files = {
+        "index.rst": """
+            Links
+            =====
+
+            .. finding:: Linked notes
+               :id: 1
+
+               See the `hardening guide <https://example.org/hardening>`_.
+
+            .. findings-table::
+        """
+    }
+    app = build(make_app, _project_with(tmp_path, "targets", files))
+    doctree = app.env.get_and_resolve_doctree("index", app.builder)
+    finding = next(n for n in doctree.findall(nodes.container) if "ja-finding" in n["classes"])
+    assert len(list(finding.findall(nodes.target))) == 1  # the original is untouched
+    table = next(doctree.findall(nodes.table))
+    assert not list(table.findall(nodes.target))
+    links = [ref["refuri"] for ref in table.findall(nodes.reference) if "refuri" in ref]
+    assert "https://example.org/hardening" in links
+    assert soup(app, "index").select_one("table a[href='https://example.org/hardening']")
