@@ -77,17 +77,20 @@ def has_content(body: nodes.Element | None) -> bool:
     return body is not None and bool(body.children)
 
 
-def copy_body(body: nodes.Element | None, docname: str) -> nodes.container | None:
+def copy_body(
+    body: nodes.Element | None, docname: str, written_on: str | None = None
+) -> nodes.container | None:
     """A copy of a recorded body to show on page *docname*.
 
     Ids are dropped (the original keeps them), and cross-references are resolved
     from *docname*, as ``sphinx.ext.todo`` does; a relative ``:doc:`` target is
-    first made absolute from the page it was written on. The copy has Sphinx's
-    ``no-search`` class: its words are indexed where they were written, and a search
-    should not also list every table or assembled page that repeats them.
+    first made absolute from the page it was written on. Shown on another page
+    than *written_on*, the copy has Sphinx's ``no-search`` class: its words are
+    indexed where they were written, and a search should not also list every table
+    or assembled page that repeats them.
     """
     copy = _copy(body, docname)
-    if copy is not None:
+    if copy is not None and written_on != docname:
         copy["classes"].append(NO_SEARCH)
     return copy
 

@@ -155,7 +155,7 @@ def render_issues_table(
                 title_node(issue),
                 issue.fixed_in,
                 issue.date.isoformat() if issue.date else None,
-                copy_body(obj.body, docname),
+                copy_body(obj.body, docname, obj.docname),
             ]
         )
     return [build_table(TABLE_COLUMNS, rows, classes=["ja-closed-issues-table"])]

@@ -242,7 +242,7 @@ def render_findings_table(objects: Sequence[AssessmentObject], docname: str) -> 
         summary = summary_line(finding, docname)
         if summary is not None:
             notes.append(summary)
-        body = copy_body(obj.body, docname)
+        body = copy_body(obj.body, docname, obj.docname)
         if body is not None:
             notes.append(body)
         rows.append(

@@ -236,7 +236,7 @@ def _render_all(context: ResolveContext, node: ja_placeholder) -> list[nodes.Nod
     result: list[nodes.Node] = []
     if node.get("ja_result", True) and obj is not None:
         result = result_nodes(
-            obj.model, copy_body(obj.body, context.docname), project, has_findings
+            obj.model, copy_body(obj.body, context.docname, obj.docname), project, has_findings
         )
     return render_hands_on(
         project,
@@ -267,7 +267,7 @@ def _render_result(context: ResolveContext, node: ja_placeholder) -> list[nodes.
         return []
     result = result_nodes(
         obj.model,
-        copy_body(obj.body, context.docname),
+        copy_body(obj.body, context.docname, obj.docname),
         get_config(context.env).project,
         bool(context.domain.objects(FINDING_KIND)),
     )

@@ -310,6 +310,8 @@ def test_copied_notes_are_searched_where_they_were_written(app):
     assert {"findings", "tables"} <= {pages[i] for i in _as_list(verbose)}
     notes = soup(app, "tables").select_one("table.ja-findings-table .ja-finding-notes")
     assert "no-search" in notes["class"]
+    result = soup(app, "handson").select_one(".ja-hands-on-result")  # in place: searchable
+    assert "no-search" not in result["class"]
 
 
 def _as_list(value: int | list[int]) -> list[int]:
@@ -832,3 +834,6 @@ def test_copies_leave_out_link_targets_and_keep_the_links(make_app, tmp_path):
     links = [ref["refuri"] for ref in table.findall(nodes.reference) if "refuri" in ref]
     assert "https://example.org/hardening" in links
     assert soup(app, "index").select_one("table a[href='https://example.org/hardening']")
+    # a copy on the page where the notes were written is searchable like them
+    notes = soup(app, "index").select_one("table .ja-finding-notes")
+    assert "no-search" not in notes["class"]
