@@ -45,6 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # the generator beside this file
 
 VARIANTS = generate.VARIANTS
+#: findings per page of the findings projects (``generate.findings``' default)
+PER_PAGE = 10
 
 
 @dataclass
@@ -257,24 +259,19 @@ class Bench:
         by_hand = Row(
             "(comparison) incremental, vs the table by hand (both pages edited)", None, ext=row.ext
         )
-        per_page = 10
         for index in range(self.repeat):
-            number = (index * 37 * per_page + 5) % (pages * per_page) + 1
+            number = (index * 37 * PER_PAGE + 5) % (pages * PER_PAGE) + 1
+            rebuild = functools.partial(
+                self.rename_and_build, folders, number=number, revision=index + 1
+            )
             order = ["plain", "ext", "table"] if index % 2 == 0 else ["table", "ext", "plain"]
-            variants = [v for v in order if v in folders]
             if self.side_by_side:
-                rebuild = functools.partial(self.rename_and_build, folders)
-                plain_build, ext_build = both(
-                    functools.partial(rebuild, "plain", number, index, pages),
-                    functools.partial(rebuild, "ext", number, index, pages),
-                )
-                builds = {"plain": plain_build, "ext": ext_build}
+                pair = both(functools.partial(rebuild, "plain"), functools.partial(rebuild, "ext"))
+                builds = dict(zip(("plain", "ext"), pair, strict=True))
                 if "table" in folders:
-                    builds["table"] = self.rename_and_build(folders, "table", number, index, pages)
+                    builds["table"] = rebuild("table")
             else:
-                builds = {
-                    v: self.rename_and_build(folders, v, number, index, pages) for v in variants
-                }
+                builds = {variant: rebuild(variant) for variant in order if variant in folders}
             for variant, build in builds.items():
                 {"ext": row.ext, "plain": row.plain, "table": by_hand.plain}[variant].append(build)
         self.rows.append(row)
@@ -282,18 +279,17 @@ class Bench:
             self.rows.append(by_hand)
 
     def rename_and_build(
-        self, folders: dict[str, Path], variant: str, number: int, index: int, pages: int
+        self, folders: dict[str, Path], variant: str, *, number: int, revision: int
     ) -> Build:
         """Rename finding *number* in *variant*'s project, rebuild, check the pages."""
-        per_page = 10
         folder = folders[variant]
-        generate.rename_finding(folder / "src", variant, number, index + 1, per_page)
+        generate.rename_finding(folder / "src", variant, number, revision, PER_PAGE)
         table = folder / "html" / f"{generate.TABLE_PAGE}.html"
         before = table.stat().st_mtime_ns
         build = sphinx_build(folder / "src", folder / "html", "html")
         self.log(f"incremental {variant}", build)
-        title = generate.finding_title(number, index + 1)
-        name = generate.findings_page_name((number - 1) // per_page)
+        title = generate.finding_title(number, revision)
+        name = generate.findings_page_name((number - 1) // PER_PAGE)
         page = folder / "html" / f"{name}.html"
         assert_contains(page, title)
         if variant != "plain":

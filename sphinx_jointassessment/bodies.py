@@ -105,10 +105,10 @@ def _copy(body: nodes.Element | None, docname: str) -> nodes.container | None:
     if getattr(body, FRESH_COPY, False):
         # a copy made for this call by AssessmentObject.body: use it, once
         setattr(body, FRESH_COPY, False)
-        frozen = getattr(body, FROZEN_CLEAN, None)
-        if frozen is not None:  # ids already cleared when it was pickled
+        has_xrefs = getattr(body, FROZEN_CLEAN, None)
+        if has_xrefs is not None:  # ids already cleared when it was pickled
             delattr(body, FROZEN_CLEAN)
-            if frozen["has_xrefs"]:
+            if has_xrefs:
                 retarget_references(body, docname)
             return body
         copy = body

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 #: Python attribute of a body that :attr:`AssessmentObject.body` has just made, unshared
 FRESH_COPY = "_ja_fresh_copy"
-#: Python attribute of a pickled body: its ids and names are cleared already (copies
-#: shown elsewhere never keep them), and whether it holds cross-references
+#: Python attribute of a pickled body, whose ids and names are cleared already (copies
+#: shown elsewhere never keep them): whether it holds cross-references
 FROZEN_CLEAN = "_ja_frozen_clean"
 
 #: object kinds with a role and an ``objects.inv`` entry, and the role's name
@@ -94,7 +94,7 @@ class AssessmentObject:
             ]
             for parent, index, _target in reversed(places):
                 del parent[index]
-            setattr(body, FROZEN_CLEAN, {"has_xrefs": has_xrefs})
+            setattr(body, FROZEN_CLEAN, has_xrefs)
             try:
                 buffer = io.BytesIO()
                 _dump_body(buffer, body)

@@ -171,28 +171,29 @@ def summary_line(finding: Finding, docname: str) -> nodes.paragraph | None:
     Adjacent words share one text node: the table repeats this line for every
     finding, and each node is walked by every transform and writer.
     """
-    parts: list[nodes.Node | str] = []
+    segments: list[list[nodes.Node | str]] = []
     if finding.severity:
-        parts += ["Severity: ", severity_badge(finding.severity)]
+        segments.append(["Severity: ", severity_badge(finding.severity)])
     if finding.status:
-        parts.append(f"; Status: {finding.status}" if parts else f"Status: {finding.status}")
+        segments.append([f"Status: {finding.status}"])
     link = issue_link(finding)
     if link is not None:
-        parts += ["; Issue: " if parts else "Issue: ", link]
+        segments.append(["Issue: ", link])
     if finding.risks:
-        parts += ["; Risks: " if parts else "Risks: ", *risk_links(finding, docname)]
-    if not parts:
+        segments.append(["Risks: ", *risk_links(finding, docname)])
+    if not segments:
         return None
     para = nodes.paragraph(classes=["ja-finding-summary"])
     text = ""
-    for part in parts:
-        if isinstance(part, str):
-            text += part
-            continue
-        if text:
-            para += nodes.Text(text)
-            text = ""
-        para += part
+    for index, segment in enumerate(segments):
+        for part in ["; ", *segment] if index else segment:
+            if isinstance(part, str):
+                text += part
+                continue
+            if text:
+                para += nodes.Text(text)
+                text = ""
+            para += part
     if text:
         para += nodes.Text(text)
     return para
