@@ -15,11 +15,12 @@ from .builder import setup_builder
 from .checks import setup_checks
 from .closed_issue import setup_closed_issue
 from .config import get_config, setup_config
-from .directive import setup_latex_anchors
 from .domain import setup_domain
 from .finding import setup_finding
 from .hands_on import setup_hands_on
+from .latex_anchors import setup_latex_anchors
 from .metadata import setup_metadata
+from .outline_checks import setup_outline_checks
 from .placeholders import setup_placeholders
 from .section import setup_section
 from .threat_matrix import setup_threat_matrix
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 #: bumped whenever what the extension stores in the environment changes shape
-ENV_VERSION = 2  # 2: cells looked up in their matrix; one cell-risks placeholder per matrix
+ENV_VERSION = 3  # 3: object kinds as an enum, bodies kept by Body
 
 
 def _check_config(app: Sphinx, config: Config) -> None:
@@ -76,6 +77,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_hands_on(app)
     setup_closed_issue(app)
     setup_section(app)
+    setup_outline_checks(app)
     setup_assembly(app)
     setup_builder(app)
     setup_latex_anchors(app)

@@ -16,21 +16,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 
-from .bodies import retarget_references
+from .body import retarget_references
 from .config import get_config
 from .directive import AssessmentDirective, add_assessment_directive
+from .kinds import Kind
+from .outline_checks import section_is_filled
 from .placeholders import ResolveContext, ja_placeholder, make_placeholder, register_renderer
 from .problems import Code
-from .section import (
-    ASSEMBLY_KIND,
-    contribution_content,
-    project_outline,
-    section_is_filled,
-)
-from .section import (
-    KIND as SECTION_KIND,
-)
-from .threat_matrix import KIND as MATRIX_KIND
+from .section import contribution_content, project_outline
 from .threat_matrix import render_matrix
 
 if TYPE_CHECKING:
@@ -102,7 +95,7 @@ def not_written(section: OutlineSection, reason: str | None = None) -> nodes.adm
 def _matrices(context: ResolveContext, level: int, skip: set[str]) -> list[nodes.Node]:
     """Each threat matrix of the project, in document order, under its own heading."""
     result: list[nodes.Node] = []
-    for obj in context.domain.objects(MATRIX_KIND):
+    for obj in context.domain.objects(Kind.MATRIX):
         if obj.anchor in skip:
             continue
         sub = nodes.section(ids=[section_id(f"matrix-{obj.id}")], classes=["ja-matrix-section"])
@@ -139,7 +132,7 @@ def _hands_on(context: ResolveContext, section: OutlineSection) -> list[nodes.No
     without a performed ``hands-on-assessment`` only the sentence is written.
     """
     parts: list[nodes.Node] = [ja_placeholder(kind="hands-on-summary")]
-    recorded = context.domain.objects("hands-on")
+    recorded = context.domain.objects(Kind.HANDS_ON)
     if not recorded or not getattr(recorded[0].model, "performed", False):
         return parts
     for title, kind in (
@@ -162,7 +155,7 @@ def _section_body(
     text = section.render_text(project)
     if text:
         body.extend(fixed_text_nodes(text))
-    obj = context.domain.get(SECTION_KIND, section.key)
+    obj = context.domain.get(Kind.SECTION, section.key)
     content: list[nodes.Node] = []
     if obj is not None:
         found = contribution_content(context.env, obj)
@@ -283,10 +276,10 @@ class AssessmentDirectiveBase(AssessmentDirective):
                 f"{self.outline_name} outline: set jointassessment_outline = "
                 f"{self.outline_name!r} in conf.py",
             )
-        anchor = self.make_anchor(ASSEMBLY_KIND, ASSEMBLY_KIND)
+        anchor = self.make_anchor(Kind.ASSESSMENT, Kind.ASSESSMENT.value)
         self.record(
-            ASSEMBLY_KIND,
-            ASSEMBLY_KIND,
+            Kind.ASSESSMENT,
+            Kind.ASSESSMENT.value,
             outline.document_title(get_config(self.env).project),
             {"outline": outline.name},
             anchor,

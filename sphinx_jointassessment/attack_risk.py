@@ -15,22 +15,20 @@ directives, and :func:`setup_attack_risk`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 
 from .badges import severity_badge
-from .bodies import block_too_large, parse_body
 from .checks import register_check
-from .directive import AssessmentDirective, add_assessment_directive
+from .directive import ObjectDirective, add_assessment_directive
 from .domain import get_domain
+from .kinds import Kind
 from .links import ja_xref
 from .placeholders import PlaceholderDirective, register_renderer
 from .problems import BlockProblem, Code, Problem
 from .tables import build_table, empty_note, field_list, heading_paragraph
-from .threat_matrix import CELL_ATTRIBUTE, CELL_KIND, cell_key
-from .threat_matrix import KIND as MATRIX_KIND
+from .threat_matrix import CELL_ATTRIBUTE, CELL_RISKS_KIND, cell_key
 from .values import choice, natural_key, option_text, split_items
 
 if TYPE_CHECKING:
@@ -38,13 +36,11 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-    from sphinx.util.typing import OptionSpec
 
     from .placeholders import ResolveContext, ja_placeholder
 
-KIND = "risk"
+KIND = Kind.RISK
 TABLE_KIND = "attack-risk-table"
-CELL_RISKS_KIND = "cell-risks"
 
 #: likelihood and impact
 LEVELS = ("low", "medium", "high")
@@ -184,24 +180,21 @@ def parse_risk(title: str, options: Mapping[str, Any]) -> tuple[AttackRisk, list
 def check_risk_cells(env: BuildEnvironment) -> Iterable[Problem]:
     """Every ``:cells:`` key names a cell of a threat matrix of the project."""
     domain = get_domain(env)
-    for objs in domain.data["objects"].values():
-        for obj in objs:
-            if obj.kind != KIND:
+    for obj in domain.recorded(KIND):
+        for key in obj.model.cells:
+            if domain.get(Kind.CELL, key) is not None:
                 continue
-            for key in obj.model.cells:
-                if domain.get(CELL_KIND, key) is not None:
-                    continue
-                matrix_id = key.split("/", 1)[0]
-                if domain.get(MATRIX_KIND, matrix_id) is None:
-                    reason = f"there is no threat matrix {matrix_id!r}"
-                else:
-                    reason = f"threat matrix {matrix_id!r} has no such victim/attacker cell"
-                yield Problem(
-                    Code.UNKNOWN_REFERENCE,
-                    f"attack-risk {obj.id!r}: :cells: {key!r}: {reason}",
-                    obj.docname,
-                    obj.lineno,
-                )
+            matrix_id = key.split("/", 1)[0]
+            if domain.get(Kind.MATRIX, matrix_id) is None:
+                reason = f"there is no threat matrix {matrix_id!r}"
+            else:
+                reason = f"threat matrix {matrix_id!r} has no such victim/attacker cell"
+            yield Problem(
+                Code.UNKNOWN_REFERENCE,
+                f"attack-risk {obj.id!r}: :cells: {key!r}: {reason}",
+                obj.docname,
+                obj.lineno,
+            )
 
 
 # -- rendering -----------------------------------------------------------------------------
@@ -220,7 +213,7 @@ def cell_links(risk: AttackRisk, docname: str) -> list[nodes.Node]:
     for index, key in enumerate(risk.cells):
         if index:
             result.append(nodes.Text("; "))
-        result.append(ja_xref(CELL_KIND, key, nodes.inline(key, key), docname, explicit=False))
+        result.append(ja_xref(Kind.CELL, key, nodes.inline(key, key), docname, explicit=False))
     return result
 
 
@@ -290,30 +283,28 @@ def _render_table(context: ResolveContext, node: ja_placeholder) -> list[nodes.N
 
 
 def _render_cell_risks(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
-    """After a threat matrix: add "Risks: R-1, R-2", linked, to each cell risks point at.
+    """A threat matrix's table, with "Risks: R-1, R-2", linked, in each cell risks name.
 
-    The placeholder follows its table; cells that no risk points at stay as they are.
+    The placeholder holds the matrix's table (see ``threat_matrix.render_matrix``);
+    cells that no risk points at stay as they are.
     """
+    tables = [child for child in node.children if isinstance(child, nodes.table)]
     by_matrix = context.cached("risks-by-cell", lambda: _risks_by_cell(context))
-    by_cell = by_matrix.get(node["matrix"])
-    if not by_cell:
-        return []
-    parent = node.parent
-    table = parent[parent.index(node) - 1] if parent is not None and parent.index(node) else None
-    if not isinstance(table, nodes.table):
-        return []
-    for entry in table.findall(nodes.entry):
-        risks = by_cell.get(entry.get(CELL_ATTRIBUTE, ""))
-        if not risks:
-            continue
-        para = nodes.paragraph(classes=["ja-cell-risks"])
-        para += nodes.Text("Risks: ")
-        for index, risk in enumerate(risks):
-            if index:
-                para += nodes.Text(", ")
-            para += context.xref(KIND, risk.id, nodes.inline(risk.id, risk.id))
-        entry += para
-    return []
+    by_cell = by_matrix.get(node["matrix"], {})
+    for table in tables if by_cell else ():
+        for entry in table.findall(nodes.entry):
+            risks = by_cell.get(entry.get(CELL_ATTRIBUTE, ""))
+            if not risks:
+                continue
+            para = nodes.paragraph(classes=["ja-cell-risks"])
+            para += nodes.Text("Risks: ")
+            for index, risk in enumerate(risks):
+                if index:
+                    para += nodes.Text(", ")
+                para += context.xref(KIND, risk.id, nodes.inline(risk.id, risk.id))
+            entry += para
+    node.clear()  # the tables move out of the placeholder, which then goes
+    return list(tables)
 
 
 def _risks_by_cell(context: ResolveContext) -> dict[str, dict[str, list[AttackRisk]]]:
@@ -332,25 +323,20 @@ def _risks_by_cell(context: ResolveContext) -> dict[str, dict[str, list[AttackRi
 # -- directives ----------------------------------------------------------------------------
 
 
-class AttackRiskDirective(AssessmentDirective):
+class AttackRiskDirective(ObjectDirective[AttackRisk]):
     """``.. attack-risk:: <title>`` with ``:id:``, ``:likelihood:``, ``:impact:``..."""
 
-    required_arguments = 1
-    final_argument_whitespace = True
-    has_content = True
-    option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
+    kind = KIND
+    option_names = OPTIONS
+    body_class = "ja-risk-effects"
 
-    def run(self) -> list[nodes.Node]:
-        if block_too_large(self):
-            return self.error_node()
-        risk, problems = parse_risk(self.arguments[0], self.options)
-        for problem in problems:
-            self.report(problem.code, problem.message)
-        body = parse_body(self, ["ja-risk-effects"])
-        classes = ["ja-attack-risk", f"ja-severity-{risk.severity or 'unrated'}"]
-        container = self.object_container(KIND, risk.id, risk.title, risk, classes, body)
-        container.extend(render_risk(risk, body, self.docname))
-        return [container]
+    parse = staticmethod(parse_risk)
+
+    def classes(self, model: AttackRisk) -> list[str]:
+        return ["ja-attack-risk", f"ja-severity-{model.severity or 'unrated'}"]
+
+    def render(self, model: AttackRisk, body: nodes.Element) -> list[nodes.Node]:
+        return render_risk(model, body, self.docname)
 
 
 class AttackRiskTableDirective(PlaceholderDirective):

@@ -25,11 +25,12 @@ from sphinx.util.docutils import new_document
 from .assembly import assemble
 from .checks import project_problems
 from .config import get_config
-from .domain import document_order, get_domain
+from .domain import JointAssessmentDomain, document_order, get_domain
+from .kinds import Kind
 from .markdown_assessment import AssessmentMarkdown
+from .outline_checks import section_is_filled
 from .placeholders import ResolveContext, fill
-from .section import KIND as SECTION_KIND
-from .section import project_outline, section_is_filled
+from .section import project_outline
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Set
@@ -42,10 +43,10 @@ logger = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 #: object kinds listed in the JSON, and the key of each
 JSON_LISTS = {
-    "matrix": "threat_matrices",
-    "risk": "attack_risks",
-    "finding": "findings",
-    "issue": "closed_issues",
+    Kind.MATRIX: "threat_matrices",
+    Kind.RISK: "attack_risks",
+    Kind.FINDING: "findings",
+    Kind.ISSUE: "closed_issues",
 }
 
 
@@ -59,7 +60,7 @@ class JointAssessmentBuilder(Builder):
     default_translator_class = AssessmentMarkdown
 
     def init(self) -> None:
-        get_domain(self.env).assembling = True  # type: ignore[attr-defined]
+        get_domain(self.env).assembling = True
 
     def get_outdated_docs(self) -> str:
         return "the assembled assessment"
@@ -131,7 +132,7 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
     nodes_by_key = {section["ja-key"]: section for section in _outline_sections(root)}
     sections = []
     for section in outline.sections:
-        obj = domain.get(SECTION_KIND, section.key)
+        obj = domain.get(Kind.SECTION, section.key)
         node = nodes_by_key.get(section.key)
         markdown = (
             AssessmentMarkdown.fragment_markdown(_own_content(node), section.level + 1)
@@ -162,7 +163,7 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
         "project": config.project,
         "outline": outline.name,
         "title": outline.document_title(config.project),
-        "metadata": _single(domain, "metadata"),
+        "metadata": _single(domain, Kind.METADATA),
         "sections": sections,
     }
     for kind, key in JSON_LISTS.items():
@@ -170,7 +171,7 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
             {**_model_json(obj.model), "source": f"{obj.docname}:{obj.lineno}"}
             for obj in domain.objects(kind)
         ]
-    data["hands_on"] = _single(domain, "hands-on")
+    data["hands_on"] = _single(domain, Kind.HANDS_ON)
     order = document_order(env)
     problems = [*domain.problems(), *project_problems(env)]
     problems.sort(
@@ -192,7 +193,7 @@ def _model_json(model: Any) -> dict[str, Any]:
     return dict(as_json()) if callable(as_json) else {}
 
 
-def _single(domain: Any, kind: str) -> dict[str, Any] | None:
+def _single(domain: JointAssessmentDomain, kind: Kind) -> dict[str, Any] | None:
     objs = domain.objects(kind)
     if not objs:
         return None

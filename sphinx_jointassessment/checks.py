@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from .domain import XREF_KINDS, get_domain
+from .domain import get_domain
+from .kinds import KINDS, Kind, kind_info
 from .problems import Code, Problem, emit
 
 if TYPE_CHECKING:
@@ -22,18 +23,6 @@ if TYPE_CHECKING:
 
 Check = Callable[["BuildEnvironment"], Iterable[Problem]]
 _CHECKS: list[Check] = []
-
-#: what each object kind is called in messages
-KIND_NAMES = {
-    "matrix": "threat matrix",
-    "risk": "attack risk",
-    "finding": "finding",
-    "issue": "closed issue",
-    "metadata": "assessment-metadata",
-    "hands-on": "hands-on-assessment",
-    "section": "assessment section",
-    "cell": "threat-matrix cell",
-}
 
 
 def register_check(check: Check) -> None:
@@ -57,32 +46,31 @@ def source_location(env: BuildEnvironment, docname: str, lineno: int | None) -> 
 
 def check_duplicate_ids(env: BuildEnvironment) -> Iterable[Problem]:
     domain = get_domain(env)
-    for kind in sorted({obj.kind for objs in domain.data["objects"].values() for obj in objs}):
-        if kind in ("section", "cell"):
+    for kind in domain.kinds():
+        if kind in (Kind.SECTION, Kind.CELL):
             # duplicate-section is reported by the outline checks; a cell given twice is
             # matrix-duplicate-cell, and cells of a matrix id used twice come with it
             continue
+        info = KINDS[kind]
         for objs in domain.duplicates(kind):
             first = objs[0]
             where = source_location(env, first.docname, first.lineno)
             for other in objs[1:]:
-                what = KIND_NAMES.get(kind, kind)
-                if kind in ("metadata", "hands-on"):
-                    message = f"a second {what} (the first is in {where})"
+                if info.single:
+                    message = f"a second {info.label} (the first is in {where})"
                 else:
-                    message = f"{what} id {other.id!r} is used twice (first in {where})"
+                    message = f"{info.label} id {other.id!r} is used twice (first in {where})"
                 yield Problem(Code.DUPLICATE_ID, message, other.docname, other.lineno)
 
 
 def check_role_references(env: BuildEnvironment) -> Iterable[Problem]:
     domain = get_domain(env)
+    roles = {info.role for info in KINDS.values() if info.role}
     for ref in domain.references():
-        known_kind = ref.kind in XREF_KINDS or ref.kind == "section"
-        if known_kind and domain.get(ref.kind, ref.target) is None:
-            what = KIND_NAMES.get(ref.kind, ref.kind)
+        if ref.kind in roles and domain.get(ref.kind, ref.target) is None:
             yield Problem(
                 Code.UNKNOWN_REFERENCE,
-                f":ja:{ref.kind}: no {what} with id {ref.target!r}",
+                f":ja:{ref.kind}: no {kind_info(ref.kind).label} with id {ref.target!r}",
                 ref.docname,
                 ref.lineno,
             )

@@ -9,14 +9,14 @@ have known security issues..."), so an assessment never carries an empty table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 
-from .bodies import block_too_large, copy_body, parse_body
+from .bodies import copy_body
 from .config import get_config
-from .directive import AssessmentDirective, add_assessment_directive
+from .directive import ObjectDirective, add_assessment_directive
+from .kinds import Kind
 from .links import ja_xref, safe_link, url_problem
 from .placeholders import PlaceholderDirective, register_renderer
 from .problems import BlockProblem, Code
@@ -28,12 +28,11 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from sphinx.application import Sphinx
-    from sphinx.util.typing import OptionSpec
 
     from .domain import AssessmentObject
     from .placeholders import ResolveContext, ja_placeholder
 
-KIND = "issue"
+KIND = Kind.ISSUE
 TABLE_KIND = "closed-issues-table"
 OPTIONS = ("id", "url", "fixed-in", "date")
 
@@ -170,26 +169,20 @@ def _render_table(context: ResolveContext, node: ja_placeholder) -> list[nodes.N
 # -- directives ----------------------------------------------------------------------------
 
 
-class ClosedIssueDirective(AssessmentDirective):
+class ClosedIssueDirective(ObjectDirective[ClosedIssue]):
     """``.. closed-issue:: <title>`` with ``:id:``, ``:url:``, ``:fixed-in:``, ``:date:``."""
 
-    required_arguments = 1
-    final_argument_whitespace = True
-    has_content = True
-    option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
+    kind = KIND
+    option_names = OPTIONS
+    body_class = "ja-issue-summary"
 
-    def run(self) -> list[nodes.Node]:
-        if block_too_large(self):
-            return self.error_node()
-        issue, problems = parse_issue(self.arguments[0], self.options)
-        for problem in problems:
-            self.report(problem.code, problem.message)
-        body = parse_body(self, ["ja-issue-summary"])
-        container = self.object_container(
-            KIND, issue.id, issue.title, issue, ["ja-closed-issue"], body
-        )
-        container.extend(render_issue(issue, body, option_text(self.options, "date")))
-        return [container]
+    parse = staticmethod(parse_issue)
+
+    def classes(self, model: ClosedIssue) -> list[str]:
+        return ["ja-closed-issue"]
+
+    def render(self, model: ClosedIssue, body: nodes.Element) -> list[nodes.Node]:
+        return render_issue(model, body, option_text(self.options, "date"))
 
 
 class ClosedIssuesTableDirective(PlaceholderDirective):

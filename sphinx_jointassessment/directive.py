@@ -3,18 +3,23 @@
 Each feature's directive parses its block into a typed model, validates the
 model, records it in the ``ja`` domain and renders it. What they share lives
 here: reporting a problem at the right line, reading a YAML body or ``:file:``
-safely, and adding an object with its anchor.
+safely, and adding an object with its anchor (:class:`AssessmentDirective`); and
+the whole ``run()`` of a titled object with options and a markup body, such as
+``finding`` or ``attack-risk`` (:class:`ObjectDirective`), as sphinx-design
+factors its directives.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from docutils import nodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
+from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
 
+from .bodies import block_too_large, parse_body
+from .body import Body
 from .config import AssessmentConfig, get_config
 from .domain import AssessmentObject, JointAssessmentDomain, get_domain
 from .paths import read_source_text, resolve_source_file
@@ -22,9 +27,13 @@ from .problems import Code, Problem, emit
 from .yamlsafe import YamlLimits, YamlProblem, load_yaml
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping, Sequence
 
     from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
+
+    from .kinds import Kind
+    from .problems import BlockProblem
 
 
 class YamlSource:
@@ -128,25 +137,29 @@ class AssessmentDirective(SphinxDirective):
 
     # -- recording ------------------------------------------------------------------------
 
-    def make_anchor(self, kind: str, obj_id: str) -> str:
+    def make_anchor(self, kind: Kind, obj_id: str) -> str:
         return make_id(self.env, self.state.document, f"ja-{kind}", obj_id) or f"ja-{kind}"
 
     def record(
         self,
-        kind: str,
+        kind: Kind,
         obj_id: str,
         title: str,
         model: Any,
         anchor: str,
         body: nodes.Element | None = None,
     ) -> AssessmentObject:
-        obj = AssessmentObject(kind, obj_id, title, self.docname, self.lineno, anchor, model, body)
+        """Add the object to the domain; *body* is copied wherever the object is shown."""
+        stored = Body(body) if body is not None else None
+        obj = AssessmentObject(
+            kind, obj_id, title, self.docname, self.lineno, anchor, model, stored
+        )
         self.domain.add_object(obj)
         return obj
 
     def object_container(
         self,
-        kind: str,
+        kind: Kind,
         obj_id: str | None,
         title: str,
         model: Any,
@@ -181,50 +194,67 @@ def add_assessment_directive(app: Sphinx, name: str, directive: type[SphinxDirec
     app.add_directive_to_domain("ja", name, directive)
 
 
-# -- anchors in LaTeX ------------------------------------------------------------------------
+class TitledModel(Protocol):
+    """What :class:`ObjectDirective` needs of a model: its id and title."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
 
 
-class ja_latex_anchor(nodes.General, nodes.Element):  # type: ignore[misc]  # docutils naming
-    """The ids of a block or a matrix cell, as LaTeX labels.
+M = TypeVar("M", bound=TitledModel)
 
-    LaTeX writes no label for the ids of a container or a table cell, where our
-    anchors are, so the links to risks, findings and cells would point nowhere
-    in the PDF. :class:`LatexAnchors` puts one of these first in each such element.
+
+class ObjectDirective(AssessmentDirective, Generic[M]):
+    """``.. NAME:: <title>`` with options and a markup body: one object of :attr:`kind`.
+
+    The shared ``run()``: refuse a block over the size limit, parse the title and
+    options into the model (:meth:`parse`), report the problems at the block, parse
+    the body as normal markup, record the object (when it has an id) and show it
+    (:meth:`render`). A feature names its kind, options and classes and gives the two
+    methods; everything else is the same for every kind.
     """
 
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
 
-def _visit_latex_anchor(self: Any, node: nodes.Element) -> None:
-    self.body.append(self.hypertarget_to(node, anchor=True))
-    raise nodes.SkipNode
+    #: the kind of object each block records
+    kind: ClassVar[Kind]
+    #: the option names; values are read as plain text and checked by :meth:`parse`, so a
+    #: bad value is our warning at the block rather than docutils' error
+    option_names: ClassVar[Sequence[str]] = ()
+    option_spec: ClassVar[OptionSpec] = {}
+    #: the class of the body's container (``ja-finding-notes``...)
+    body_class: ClassVar[str]
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.option_spec = dict.fromkeys(cls.option_names, directives.unchanged)
 
-def _skip_anchor(self: Any, node: nodes.Element) -> None:
-    raise nodes.SkipNode
+    def parse(self, title: str, options: Mapping[str, Any]) -> tuple[M, list[BlockProblem]]:
+        """The model of the block and the problems of its options (pure)."""
+        raise NotImplementedError
 
+    def classes(self, model: M) -> list[str]:
+        """Classes of the block's container (the kind's, and its severity's or status's)."""
+        return [f"ja-{self.kind}"]
 
-class LatexAnchors(SphinxPostTransform):
-    """For LaTeX only: a label for each anchor held by a container or a table cell."""
+    def render(self, model: M, body: nodes.Element) -> list[nodes.Node]:
+        """The object shown in place: heading, fields, then the body."""
+        raise NotImplementedError
 
-    default_priority = 900
-    builders = ("latex",)
-
-    def run(self, **kwargs: Any) -> None:
-        for element in list(self.document.findall(nodes.container)) + list(
-            self.document.findall(nodes.entry)
-        ):
-            ids = [ident for ident in element["ids"] if ident.startswith("ja-")]
-            if ids:
-                element.insert(0, ja_latex_anchor(ids=ids))
-
-
-def setup_latex_anchors(app: Sphinx) -> None:
-    skip = (_skip_anchor, None)
-    app.add_node(
-        ja_latex_anchor,
-        latex=(_visit_latex_anchor, None),
-        html=skip,
-        text=skip,
-        man=skip,
-        texinfo=skip,
-    )
-    app.add_post_transform(LatexAnchors)
+    def run(self) -> list[nodes.Node]:
+        if block_too_large(self):
+            return self.error_node()
+        model, problems = self.parse(self.arguments[0], self.options)
+        for problem in problems:
+            self.report(problem.code, problem.message)
+        body = parse_body(self, [self.body_class])
+        container = self.object_container(
+            self.kind, model.id, model.title, model, self.classes(model), body
+        )
+        container.extend(self.render(model, body))
+        return [container]

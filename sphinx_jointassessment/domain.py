@@ -1,15 +1,14 @@
 """The ``ja`` domain: where every assessment object of the project lives.
 
 Directives only *record* objects here while a page is read; tables, roles and the
-assembled assessment *look them up* when pages are resolved. Because the data is
-kept per document, ``clear_doc`` and ``merge_domaindata`` are one line each, and
-incremental and parallel (``-j``) builds stay right by construction.
+assembled assessment *look them up* when pages are resolved, by kind
+(:meth:`JointAssessmentDomain.objects`, :meth:`~JointAssessmentDomain.get`). Because
+the data is kept per document, ``clear_doc`` and ``merge_domaindata`` are one line
+each, and incremental and parallel (``-j``) builds stay right by construction.
 """
 
 from __future__ import annotations
 
-import io
-import pickle
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,6 +18,8 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from .kinds import KINDS, LINKABLE, Kind, kind_info
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Set
 
@@ -27,23 +28,15 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
+    from .body import Body
     from .problems import Problem
-
-#: Python attribute of a body that :attr:`AssessmentObject.body` has just made, unshared
-FRESH_COPY = "_ja_fresh_copy"
-#: Python attribute of a pickled body, whose ids and names are cleared already (copies
-#: shown elsewhere never keep them): whether it holds cross-references
-FROZEN_CLEAN = "_ja_frozen_clean"
-
-#: object kinds with a role and an ``objects.inv`` entry, and the role's name
-XREF_KINDS = {"matrix": "matrix", "risk": "risk", "finding": "finding", "issue": "issue"}
 
 
 @dataclass(slots=True)
 class AssessmentObject:
     """One object as recorded by its directive: where it is and what it holds."""
 
-    kind: str
+    kind: Kind
     id: str
     title: str
     docname: str
@@ -51,93 +44,9 @@ class AssessmentObject:
     anchor: str
     #: the typed model of the feature (a frozen dataclass)
     model: Any
-    #: markup content written in the block (notes, effects...), rendered elsewhere by copy;
-    #: read and set it as :attr:`body`. Once its page is read it is kept pickled
-    #: (:meth:`freeze_body`): a few bytes instead of dozens of nodes per object, which
-    #: keeps memory and the garbage collector's work low on large projects
-    stored_body: nodes.Element | bytes | None = None
-
-    @property
-    def body(self) -> nodes.Element | None:
-        """The body: the node itself while its page is read, then a new copy at each access."""
-        stored = self.stored_body
-        if isinstance(stored, bytes):
-            body: nodes.Element = _load_body(stored)
-            setattr(body, FRESH_COPY, True)  # copy_body may use it without copying it again
-            return body
-        return stored
-
-    @body.setter
-    def body(self, value: nodes.Element | None) -> None:
-        self.stored_body = value
-
-    def freeze_body(self) -> None:
-        """Keep the body pickled, without its parent or document (they are not part of it)."""
-        body = self.stored_body
-        if isinstance(body, nodes.Element):
-            # pickled as every copy shows it, without ids and names, so that copying
-            # it for a table (once per finding, on every write) needs no walk
-            saved = [
-                (element, element["ids"], element["names"])
-                for element in body.findall(nodes.Element)
-            ]
-            has_xrefs = False
-            for element, _ids, _names in saved:
-                element["ids"], element["names"] = [], []
-                has_xrefs = has_xrefs or isinstance(element, addnodes.pending_xref)
-            # the target of an embedded URI (```text <url>`_``) writes nothing: copies
-            # go without it (one node fewer per link, in tables of thousands of rows)
-            places = [
-                (target.parent, target.parent.index(target), target)
-                for target in body.findall(nodes.target)
-                if target.get("refuri") and not target.children and target.parent is not None
-            ]
-            for parent, index, _target in reversed(places):
-                del parent[index]
-            setattr(body, FROZEN_CLEAN, has_xrefs)
-            try:
-                buffer = io.BytesIO()
-                _dump_body(buffer, body)
-            finally:
-                delattr(body, FROZEN_CLEAN)
-                for parent, index, target in places:
-                    parent.insert(index, target)
-                for element, ids, names in saved:
-                    element["ids"], element["names"] = ids, names
-            self.stored_body = buffer.getvalue()
-
-
-def _dump_body(buffer: io.BytesIO, body: nodes.Element) -> None:
-    """Pickle a body alone: its parent and the document become ``None`` when loaded."""
-    _BodyPickler(buffer, body.parent).dump(body)
-
-
-class _BodyPickler(pickle.Pickler):
-    """Writes the body's parent and any document as a call of :func:`_none`.
-
-    ``reducer_override`` is asked only about objects of classes (the nodes), not
-    about every string and list as ``persistent_id`` would be, and loading then
-    needs no hook at all.
-    """
-
-    def __init__(self, file: io.BytesIO, parent: nodes.Node | None) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._parent = parent
-
-    def reducer_override(self, obj: Any) -> Any:
-        if obj is self._parent or isinstance(obj, nodes.document):
-            return _none, ()
-        return NotImplemented
-
-
-def _none() -> None:
-    """What the parent and the document of a pickled body become when it is loaded."""
-    return None
-
-
-def _load_body(data: bytes) -> nodes.Element:
-    body: nodes.Element = pickle.loads(data)
-    return body
+    #: markup content written in the block (notes, effects...), copied where the object
+    #: is shown on other pages
+    body: Body | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +61,7 @@ class RoleReference:
 
 @dataclass(slots=True)
 class _Index:
-    by_kind: dict[str, dict[str, list[AssessmentObject]]] = field(default_factory=dict)
+    by_kind: dict[Kind, dict[str, list[AssessmentObject]]] = field(default_factory=dict)
 
 
 class JointAssessmentDomain(Domain):
@@ -161,14 +70,10 @@ class JointAssessmentDomain(Domain):
     name = "ja"
     label = "Joint assessment"
     object_types: ClassVar[dict[str, ObjType]] = {
-        "matrix": ObjType("threat matrix", "matrix"),
-        "risk": ObjType("attack risk", "risk"),
-        "finding": ObjType("finding", "finding"),
-        "issue": ObjType("closed issue", "issue"),
-        "section": ObjType("assessment section", "section"),
+        kind.value: ObjType(KINDS[kind].label, KINDS[kind].role) for kind in LINKABLE
     }
     roles: ClassVar[dict[str, Any]] = {
-        name: XRefRole(innernodeclass=nodes.inline) for name in (*XREF_KINDS.values(), "section")
+        str(KINDS[kind].role): XRefRole(innernodeclass=nodes.inline) for kind in LINKABLE
     }
     initial_data: ClassVar[dict[str, Any]] = {
         "objects": {},  # docname -> list[AssessmentObject]
@@ -178,9 +83,13 @@ class JointAssessmentDomain(Domain):
         "changed": False,  # objects changed since the summary pages were last written
         "reread": set(),  # documents read in this build (their content may feed other pages)
     }
-    data_version = 1
+    data_version = 2
 
     _index: _Index | None = None
+    #: whether this build assembles the assessment (the ``jointassessment`` builder says
+    #: so when it starts): then a project without a ``joint-assessment`` page is still
+    #: checked for missing sections. Not part of the environment: it is per build.
+    assembling: bool = False
 
     # -- recording (while reading) ------------------------------------------------
 
@@ -257,17 +166,17 @@ class JointAssessmentDomain(Domain):
         contnode: nodes.Element,
     ) -> list[tuple[str, nodes.reference]]:
         results = []
-        for kind in (*XREF_KINDS, "section"):
+        for kind in LINKABLE:
             obj = self.get(kind, target)
             if obj is not None:
                 ref = make_refnode(builder, fromdocname, obj.docname, obj.anchor, contnode)
-                results.append((f"ja:{kind}", ref))
+                results.append((f"ja:{KINDS[kind].role}", ref))
         return results
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        for kind in (*XREF_KINDS, "section"):
+        for kind in LINKABLE:
             for obj in self.objects(kind):
-                yield (obj.id, obj.title, kind, obj.docname, obj.anchor, 1)
+                yield (obj.id, obj.title, kind.value, obj.docname, obj.anchor, 1)
 
     # -- lookup (while resolving and writing) ---------------------------------------
 
@@ -288,19 +197,45 @@ class JointAssessmentDomain(Domain):
             self._index = self._build_index()
         return self._index
 
-    def objects(self, kind: str) -> list[AssessmentObject]:
+    def objects(self, kind: Kind) -> list[AssessmentObject]:
         """Every object of *kind*, first of each id, in document order."""
         return [objs[0] for objs in self.index.by_kind.get(kind, {}).values()]
 
-    def duplicates(self, kind: str) -> Iterable[list[AssessmentObject]]:
+    def recorded(self, kind: Kind) -> list[AssessmentObject]:
+        """Every object of *kind*, ids given twice included, in document order.
+
+        For checks of each block's own references: a block whose id repeats another's
+        is still a block whose options may be wrong.
+        """
+        return [obj for objs in self.index.by_kind.get(kind, {}).values() for obj in objs]
+
+    def kinds(self) -> list[Kind]:
+        """The kinds the project has objects of, in a fixed order."""
+        return sorted(self.index.by_kind)
+
+    def duplicates(self, kind: Kind) -> Iterable[list[AssessmentObject]]:
+        """Objects of *kind* that share an id, each group in document order."""
         return (objs for objs in self.index.by_kind.get(kind, {}).values() if len(objs) > 1)
 
-    def get(self, kind: str, obj_id: str) -> AssessmentObject | None:
+    def get(self, kind: Kind | str, obj_id: str) -> AssessmentObject | None:
+        """The object of *kind* with id *obj_id* (the first, if written twice), or ``None``.
+
+        *kind* may be a role's name as Sphinx passes it; an unknown kind has no objects.
+        """
+        try:
+            kind = Kind(kind)
+        except ValueError:
+            return None
         derive = _DERIVED_KINDS.get(kind)
         if derive is not None:
             return derive(self, obj_id)
         objs = self.index.by_kind.get(kind, {}).get(obj_id)
         return objs[0] if objs else None
+
+    def objects_on(self, docname: str, kind: Kind | None = None) -> list[AssessmentObject]:
+        """The objects recorded on page *docname* (of *kind* only, if given), as written."""
+        recorded = self.data["objects"].get(docname, [])
+        return [obj for obj in recorded if kind is None or obj.kind == kind]
 
     def problems(self) -> list[Problem]:
         """Problems recorded while reading, in document order."""
@@ -320,11 +255,11 @@ class JointAssessmentDomain(Domain):
 #: kinds whose objects are not recorded but found inside another object when asked for
 #: (a threat-matrix cell inside its matrix: thousands of cells, each its own record,
 #: would weigh on every build's environment)
-_DERIVED_KINDS: dict[str, Callable[[JointAssessmentDomain, str], AssessmentObject | None]] = {}
+_DERIVED_KINDS: dict[Kind, Callable[[JointAssessmentDomain, str], AssessmentObject | None]] = {}
 
 
 def register_derived_kind(
-    kind: str, derive: Callable[[JointAssessmentDomain, str], AssessmentObject | None]
+    kind: Kind, derive: Callable[[JointAssessmentDomain, str], AssessmentObject | None]
 ) -> None:
     """Objects of *kind* are looked up by *derive* (domain, id) instead of being recorded."""
     _DERIVED_KINDS[kind] = derive
@@ -332,11 +267,7 @@ def register_derived_kind(
 
 def link_text(obj: AssessmentObject) -> str:
     """What a role without explicit text shows: titles, or ids where ids are what people cite."""
-    if obj.kind in ("matrix", "section", "cell"):
-        return obj.title
-    if obj.kind == "finding":
-        return f"Finding {obj.id}"
-    return obj.id
+    return kind_info(obj.kind).link_text.format(id=obj.id, title=obj.title)
 
 
 def document_order(env: BuildEnvironment) -> dict[str, int]:

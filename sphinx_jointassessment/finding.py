@@ -11,16 +11,16 @@ confirms.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 
 from .badges import severity_badge
-from .bodies import block_too_large, copy_body, parse_body
+from .bodies import copy_body
 from .checks import register_check
-from .directive import AssessmentDirective, add_assessment_directive
+from .directive import ObjectDirective, add_assessment_directive
 from .domain import get_domain
+from .kinds import Kind
 from .links import ja_xref, safe_link, url_problem
 from .placeholders import PlaceholderDirective, register_renderer
 from .problems import BlockProblem, Code, Problem
@@ -32,13 +32,11 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-    from sphinx.util.typing import OptionSpec
 
     from .domain import AssessmentObject
     from .placeholders import ResolveContext, ja_placeholder
 
-KIND = "finding"
-RISK_KIND = "risk"
+KIND = Kind.FINDING
 TABLE_KIND = "findings-table"
 
 SEVERITIES = ("critical", "high", "medium", "low", "informational")
@@ -135,18 +133,15 @@ def parse_finding(title: str, options: Mapping[str, Any]) -> tuple[Finding, list
 def check_finding_risks(env: BuildEnvironment) -> Iterable[Problem]:
     """Every ``:risks:`` id names an attack risk of the project."""
     domain = get_domain(env)
-    for objs in domain.data["objects"].values():
-        for obj in objs:
-            if obj.kind != KIND:
-                continue
-            for risk_id in obj.model.risks:
-                if domain.get(RISK_KIND, risk_id) is None:
-                    yield Problem(
-                        Code.UNKNOWN_REFERENCE,
-                        f"finding {obj.id!r}: :risks: there is no attack risk {risk_id!r}",
-                        obj.docname,
-                        obj.lineno,
-                    )
+    for obj in domain.recorded(KIND):
+        for risk_id in obj.model.risks:
+            if domain.get(Kind.RISK, risk_id) is None:
+                yield Problem(
+                    Code.UNKNOWN_REFERENCE,
+                    f"finding {obj.id!r}: :risks: there is no attack risk {risk_id!r}",
+                    obj.docname,
+                    obj.lineno,
+                )
 
 
 # -- rendering -----------------------------------------------------------------------------
@@ -157,7 +152,7 @@ def risk_links(finding: Finding, docname: str) -> list[nodes.Node]:
     for index, risk_id in enumerate(finding.risks):
         if index:
             result.append(nodes.Text(", "))
-        result.append(ja_xref(RISK_KIND, risk_id, nodes.inline(risk_id, risk_id), docname))
+        result.append(ja_xref(Kind.RISK, risk_id, nodes.inline(risk_id, risk_id), docname))
     return result
 
 
@@ -277,27 +272,21 @@ def _render_table(context: ResolveContext, node: ja_placeholder) -> list[nodes.N
 # -- directives ----------------------------------------------------------------------------
 
 
-class FindingDirective(AssessmentDirective):
+class FindingDirective(ObjectDirective[Finding]):
     """``.. finding:: <name>`` with ``:id:`` (the number), ``:severity:``, ``:status:``..."""
 
-    required_arguments = 1
-    final_argument_whitespace = True
-    has_content = True
-    option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
+    kind = KIND
+    option_names = OPTIONS
+    body_class = "ja-finding-notes"
 
-    def run(self) -> list[nodes.Node]:
-        if block_too_large(self):
-            return self.error_node()
-        finding, problems = parse_finding(self.arguments[0], self.options)
-        for problem in problems:
-            self.report(problem.code, problem.message)
-        body = parse_body(self, ["ja-finding-notes"])
-        classes = ["ja-finding"]
-        if finding.severity:
-            classes.append(f"ja-severity-{finding.severity}")
-        container = self.object_container(KIND, finding.id, finding.title, finding, classes, body)
-        container.extend(render_finding(finding, body, self.docname))
-        return [container]
+    parse = staticmethod(parse_finding)
+
+    def classes(self, model: Finding) -> list[str]:
+        severity = [f"ja-severity-{model.severity}"] if model.severity else []
+        return ["ja-finding", *severity]
+
+    def render(self, model: Finding, body: nodes.Element) -> list[nodes.Node]:
+        return render_finding(model, body, self.docname)
 
 
 class FindingsTableDirective(PlaceholderDirective):

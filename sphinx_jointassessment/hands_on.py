@@ -26,8 +26,8 @@ from .checks import register_check
 from .config import get_config
 from .directive import AssessmentDirective, add_assessment_directive
 from .domain import get_domain
-from .finding import KIND as FINDING_KIND
 from .finding import findings_table
+from .kinds import Kind
 from .placeholders import make_placeholder, register_renderer
 from .problems import BlockProblem, Code, Problem
 from .tables import build_table, empty_note
@@ -44,7 +44,9 @@ if TYPE_CHECKING:
     from .domain import AssessmentObject
     from .placeholders import ResolveContext, ja_placeholder
 
-KIND = "hands-on"
+KIND = Kind.HANDS_ON
+#: the placeholder that shows the whole block in place
+BLOCK_KIND = "hands-on"
 #: one block per project: a second one is a duplicate-id
 OBJECT_ID = "hands-on"
 OPTIONS = ("performed", "dates", "reviewers")
@@ -133,7 +135,7 @@ def parse_hands_on(options: Mapping[str, Any]) -> tuple[HandsOn, list[BlockProbl
 def check_findings_need_hands_on(env: BuildEnvironment) -> Iterable[Problem]:
     """Findings come from a hands-on assessment: one must be declared, as performed."""
     domain = get_domain(env)
-    findings = domain.objects(FINDING_KIND)
+    findings = domain.objects(Kind.FINDING)
     if not findings:
         return
     blocks = domain.objects(KIND)
@@ -220,9 +222,8 @@ def result_rubric() -> nodes.rubric:
 def _block(context: ResolveContext, node: ja_placeholder) -> AssessmentObject | None:
     """The block a placeholder stands for (its own, in place), else the project's."""
     docname, anchor = node.get("ja_docname"), node.get("ja_anchor")
-    recorded: list[AssessmentObject] = context.domain.data["objects"].get(docname, [])
-    for obj in recorded:
-        if obj.kind == KIND and obj.anchor == anchor:
+    for obj in context.domain.objects_on(docname, KIND):
+        if obj.anchor == anchor:
             return obj
     objs = context.domain.objects(KIND)
     return objs[0] if objs else None
@@ -231,7 +232,7 @@ def _block(context: ResolveContext, node: ja_placeholder) -> AssessmentObject | 
 def _render_all(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
     """Everything; in place (``ja_result`` false) without the result, which follows it."""
     obj = _block(context, node)
-    has_findings = bool(context.domain.objects(FINDING_KIND))
+    has_findings = bool(context.domain.objects(Kind.FINDING))
     project = get_config(context.env).project
     result: list[nodes.Node] = []
     if node.get("ja_result", True) and obj is not None:
@@ -269,7 +270,7 @@ def _render_result(context: ResolveContext, node: ja_placeholder) -> list[nodes.
         obj.model,
         copy_body(obj.body, context.docname, obj.docname),
         get_config(context.env).project,
-        bool(context.domain.objects(FINDING_KIND)),
+        bool(context.domain.objects(Kind.FINDING)),
     )
     if result and node.get("ja_rubric"):
         return [result_rubric(), *result]
@@ -300,7 +301,7 @@ class HandsOnAssessmentDirective(AssessmentDirective):
         self.record(KIND, OBJECT_ID, "Hands-on assessment", hands_on, anchor, body)
         container = self.target_section(anchor, ["ja-hands-on"])
         where = {"ja_docname": self.docname, "ja_anchor": anchor}
-        container += make_placeholder(self, KIND, ja_result=False, **where)
+        container += make_placeholder(self, BLOCK_KIND, ja_result=False, **where)
         # the result stays in the page itself, so every read transform applies to it
         if has_content(body):
             container += result_rubric()
@@ -312,7 +313,7 @@ class HandsOnAssessmentDirective(AssessmentDirective):
 
 def setup_hands_on(app: Sphinx) -> None:
     add_assessment_directive(app, "hands-on-assessment", HandsOnAssessmentDirective)
-    register_renderer(KIND, _render_all)
+    register_renderer(BLOCK_KIND, _render_all)
     register_renderer("hands-on-summary", _render_summary)
     register_renderer("hands-on-details", _render_details)
     register_renderer("hands-on-result", _render_result)

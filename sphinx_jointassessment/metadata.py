@@ -21,6 +21,7 @@ from docutils.parsers.rst import directives
 
 from .bodies import block_too_large
 from .directive import AssessmentDirective, YamlSource, add_assessment_directive
+from .kinds import Kind
 from .links import looks_like_url, safe_link, url_problem
 from .paths import read_source_text, resolve_source_file
 from .placeholders import ja_placeholder, register_renderer
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
 
     from .placeholders import ResolveContext
 
-KIND = "metadata"
+KIND = Kind.METADATA
+#: the placeholder of the Metadata table
+TABLE_KIND = "metadata"
 #: one block per project: a second one is a duplicate-id
 OBJECT_ID = "metadata"
 LINKS_KIND = "metadata-links"
@@ -379,5 +382,5 @@ class AssessmentMetadataDirective(AssessmentDirective):
 
 def setup_metadata(app: Sphinx) -> None:
     add_assessment_directive(app, "assessment-metadata", AssessmentMetadataDirective)
-    register_renderer(KIND, _render_metadata)
+    register_renderer(TABLE_KIND, _render_metadata)
     register_renderer(LINKS_KIND, _render_links)

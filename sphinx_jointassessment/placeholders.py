@@ -28,7 +28,10 @@ T = TypeVar("T")
 
 
 class ja_placeholder(nodes.General, nodes.Element):  # type: ignore[misc]  # docutils naming
-    """Stands for generated content of kind ``node['kind']`` until the page is resolved."""
+    """Stands for generated content of kind ``node['kind']`` until the page is resolved.
+
+    It may hold the page's own content that its renderer completes (see :func:`fill`).
+    """
 
 
 class ResolveContext:
@@ -85,7 +88,9 @@ def fill(
 
     Only what the renderers insert is searched again (a table of thousands of rows
     is walked once here, not once per round); renderers may add placeholders (the
-    assembly does), so the rounds are bounded.
+    assembly does), so the rounds are bounded. A placeholder may hold content of its
+    page that its renderer completes and gives back (a threat matrix's table, to
+    which ``cell-risks`` adds the risks): that content was searched with its page.
     """
     if pending is None:  # the caller may have found them already
         pending = list(root.findall(ja_placeholder))
@@ -95,10 +100,11 @@ def fill(
             break
         inserted: list[nodes.Node] = []
         for node in pending:
+            held = {id(child) for child in node.children}
             renderer = _RENDERERS.get(node["kind"])
             new = renderer(context, node) if renderer else []
             node.replace_self(new)
-            inserted.extend(new)
+            inserted.extend(child for child in new if id(child) not in held)
         pending = []
         for top in inserted:
             for element in top.findall(nodes.Element):

@@ -3,8 +3,7 @@
 Content is written in place (the directive's body) or taken ``:from:`` a labelled
 section of the existing docs, so nothing has to move. Either way it is recorded in
 the ``ja`` domain under its outline key, and the assembled assessment copies it.
-This module also holds the outline checks: unknown, duplicate, empty and missing
-sections, and template text left in (``placeholder``).
+The checks between sections (duplicate, empty, missing) are in :mod:`.outline_checks`.
 """
 
 from __future__ import annotations
@@ -19,26 +18,24 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from .bodies import block_too_large
-from .checks import register_check, source_location
 from .config import get_config
 from .directive import AssessmentDirective, add_assessment_directive
-from .domain import AssessmentObject, get_domain
+from .domain import get_domain
+from .kinds import Kind
 from .outline import Outline, OutlineError, load_outline
-from .problems import Code, Problem, setting_line
+from .problems import Code, setting_line
+from .template_text import find_placeholders
 
 if TYPE_CHECKING:
-    import re
-    from collections.abc import Iterable, Iterator
-
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
 
+    from .domain import AssessmentObject
+
 logger = logging.getLogger(__name__)
 
-KIND = "section"
-#: the object kind of the ``joint-assessment``/``self-assessment`` directive
-ASSEMBLY_KIND = "assessment"
+KIND = Kind.SECTION
 
 # -- the project's outline -----------------------------------------------------------------
 
@@ -84,58 +81,6 @@ class SectionContribution:
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "from": self.from_label}
-
-
-# -- placeholders (template text left in) --------------------------------------------------------
-
-_NOT_PROSE = (nodes.literal_block, nodes.literal, nodes.comment, nodes.raw, nodes.system_message)
-
-
-def _prose_text_nodes(root: nodes.Node) -> Iterator[nodes.Text]:
-    """Text a reader sees as prose: code, comments and raw markup are not template text."""
-    for node in root.findall(nodes.Text):
-        parent = node.parent
-        skip = False
-        while parent is not None:
-            if isinstance(parent, _NOT_PROSE):
-                skip = True
-                break
-            parent = parent.parent
-        if not skip:
-            yield node
-
-
-def _node_line(node: nodes.Node) -> tuple[str | None, int | None]:
-    current: nodes.Node | None = node
-    while current is not None:
-        if getattr(current, "line", None):
-            return current.source, current.line
-        current = current.parent
-    return None, None
-
-
-def find_placeholders(
-    root: nodes.Node, patterns: Iterable[re.Pattern[str]]
-) -> list[tuple[str, str | None, int | None]]:
-    """Template text in *root*: (matched text, source file, line), first match per block."""
-    patterns = tuple(patterns)
-    found = []
-    seen_blocks: set[int] = set()
-    for text in _prose_text_nodes(root):
-        value = text.astext()
-        for pattern in patterns:
-            match = pattern.search(value)
-            if match is None:
-                continue
-            block = text.parent
-            key = id(block)
-            if key in seen_blocks:
-                break
-            seen_blocks.add(key)
-            source, line = _node_line(text)
-            found.append((match.group(0), source, line))
-            break
-    return found
 
 
 # -- directive -------------------------------------------------------------------------------------
@@ -236,20 +181,12 @@ def contribution_content(env: BuildEnvironment, obj: AssessmentObject) -> list[n
     """Copies of what *obj* contributes: its body, or the labelled section without its title."""
     model: SectionContribution = obj.model
     if model.from_label is None:
-        return [child.deepcopy() for child in obj.body.children] if obj.body is not None else []
+        return obj.body.content() if obj.body is not None else []
     found = labelled_section(env, model.from_label)
     if found is None:
         return None
     _docname, element = found
     return [child.deepcopy() for child in element.children if not isinstance(child, nodes.title)]
-
-
-def _freeze_bodies(app: Sphinx, doctree: nodes.document) -> None:
-    """Keep a detached copy of each in-place section once its page is fully read."""
-    docname = app.env.current_document.docname
-    for obj in get_domain(app.env).data["objects"].get(docname, []):
-        if obj.kind == KIND and obj.stored_body is not None:
-            obj.freeze_body()
 
 
 def _from_sources(env: BuildEnvironment) -> set[str]:
@@ -270,102 +207,6 @@ def _rewrite_when_sources_change(app: Sphinx, env: BuildEnvironment) -> list[str
     return []
 
 
-# -- whole-project checks -------------------------------------------------------------------------
-
-
-def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
-    domain = get_domain(env)
-    outline = project_outline(env)
-    config = get_config(env)
-    for objs in domain.duplicates(KIND):
-        first = objs[0]
-        for other in objs[1:]:
-            yield Problem(
-                Code.DUPLICATE_SECTION,
-                f"section {other.id!r} is contributed twice "
-                f"(first in {source_location(env, first.docname, first.lineno)})",
-                other.docname,
-                other.lineno,
-            )
-    for obj in domain.objects(KIND):
-        label = obj.model.from_label
-        if label is None:
-            continue
-        found = labelled_section(env, label)
-        if found is None:
-            yield Problem(
-                Code.UNKNOWN_REFERENCE,
-                f"assessment-section {obj.id!r}: no section labelled {label!r}",
-                obj.docname,
-                obj.lineno,
-            )
-            continue
-        docname, element = found
-        content = [c for c in element.children if not isinstance(c, nodes.title)]
-        if not any(c.astext().strip() for c in content):
-            yield Problem(
-                Code.EMPTY_SECTION,
-                f"section {obj.id!r}: the section labelled {label!r} has no content",
-                obj.docname,
-                obj.lineno,
-            )
-        for text, _source, line in find_placeholders(element, config.placeholder_patterns):
-            yield Problem(
-                Code.PLACEHOLDER,
-                f"template text {text!r} left in section {obj.id!r} (from {label!r})",
-                docname,
-                line,
-            )
-    if not wants_assembly(env):
-        return
-    for pattern in config.placeholder_patterns:
-        if match := pattern.search(config.project):
-            yield Problem(
-                Code.PLACEHOLDER,
-                f"the project's name {config.project!r} is template text ({match.group(0)!r}): "
-                "set jointassessment_project in conf.py",
-                None,
-                setting_line(Path(env.srcdir, "conf.py"), "jointassessment_project", "project"),
-                path="conf.py",
-            )
-            break
-    where = domain.objects(ASSEMBLY_KIND)
-    # without a joint-assessment block, the builder assembles from the root document
-    docname, lineno = (where[0].docname, where[0].lineno) if where else (env.config.root_doc, 1)
-    for section in outline.sections:
-        if section.required and not section_is_filled(env, outline, section.key):
-            yield Problem(
-                Code.MISSING_SECTION,
-                f"required section {section.key!r} ({section.title}) is not written: "
-                f"{section.guidance}",
-                docname,
-                lineno,
-            )
-
-
-#: generated parts that fill a required section by themselves, and the object kind they list
-FILLED_BY_OBJECTS = {"threat-matrices": "matrix", "attack-risks": "risk", "metadata": "metadata"}
-
-
-def section_is_filled(env: BuildEnvironment, outline: Outline, key: str) -> bool:
-    domain = get_domain(env)
-    if domain.get(KIND, key) is not None:
-        return True
-    section = outline.get(key)
-    if section is None:
-        return False
-    kind = FILLED_BY_OBJECTS.get(section.generated or "")
-    return kind is not None and bool(domain.objects(kind))
-
-
-def wants_assembly(env: BuildEnvironment) -> bool:
-    """Missing sections matter once the project assembles an assessment (page or builder)."""
-    domain = get_domain(env)
-    return bool(domain.objects(ASSEMBLY_KIND)) or getattr(domain, "assembling", False)
-
-
 def setup_section(app: Sphinx) -> None:
     add_assessment_directive(app, "assessment-section", AssessmentSectionDirective)
-    app.connect("doctree-read", _freeze_bodies)
     app.connect("env-get-updated", _rewrite_when_sources_change)
-    register_check(check_sections)

@@ -20,9 +20,10 @@ from .badges import status_badge, status_class
 from .config import STATUSES, AssessmentConfig
 from .directive import AssessmentDirective, add_assessment_directive
 from .domain import AssessmentObject, JointAssessmentDomain, register_derived_kind
+from .kinds import Kind
 from .placeholders import ja_placeholder
 from .problems import BlockProblem, Code
-from .schema import Reader, format_score, parse_score
+from .yaml_reader import Reader, format_score, parse_score
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -30,9 +31,9 @@ if TYPE_CHECKING:
 
     from .yamlsafe import LineDict
 
-KIND = "matrix"
-#: each cell of a matrix, recorded so attack risks can link to it (not in objects.inv)
-CELL_KIND = "cell"
+KIND = Kind.MATRIX
+#: the placeholder that holds a matrix's table until the risks naming its cells are known
+CELL_RISKS_KIND = "cell-risks"
 
 # -- model ---------------------------------------------------------------------------------
 
@@ -292,7 +293,7 @@ def _entry(*children: nodes.Node, classes: list[str] | None = None) -> nodes.ent
 
 
 #: attribute of a cell's table entry naming the cell (:func:`cell_key`), so the
-#: ``cell-risks`` placeholder can find it; writers ignore it
+#: ``cell-risks`` renderer can find it; writers ignore it
 CELL_ATTRIBUTE = "ja-cell"
 
 
@@ -301,9 +302,9 @@ def render_matrix(
 ) -> list[nodes.Node]:
     """The template's table: "Victim Components" then attackers; rows "Victim <name>".
 
-    The table is followed by one ``cell-risks`` placeholder, which adds to each cell
-    the attack risks that point at it (one per matrix, not one per cell: most cells
-    have none). The assembled assessment gives each matrix a heading, so there it
+    The table is held by one ``cell-risks`` placeholder, whose renderer adds to each
+    cell the attack risks that point at it (one per matrix, not one per cell: most
+    cells have none). The assembled assessment gives each matrix a heading, so there it
     has no caption.
     """
     table = nodes.table(classes=["ja-threat-matrix", *classes])
@@ -339,7 +340,7 @@ def render_matrix(
             entry["ids"].append(cell_anchor(matrix.id, victim, attacker))
             entry[CELL_ATTRIBUTE] = cell_key(matrix.id, victim, attacker)
             row += entry
-    return [table, ja_placeholder(kind="cell-risks", matrix=matrix.id)]
+    return [ja_placeholder("", table, kind=CELL_RISKS_KIND, matrix=matrix.id)]
 
 
 # -- directive -----------------------------------------------------------------------------
@@ -375,7 +376,7 @@ class ThreatMatrixDirective(AssessmentDirective):
         anchor = self.make_anchor(KIND, matrix_id)
         self.record(KIND, matrix_id, title, matrix, anchor)
         # each cell lists the risks that point at it (``cell-risks``), from any page
-        self.domain.note_summary(self.docname, "cell-risks")
+        self.domain.note_summary(self.docname, CELL_RISKS_KIND)
         container = self.target_section(anchor, ["ja-threat-matrix-block"])
         container += render_matrix(matrix, self.options.get("class", []))
         return [container]
@@ -397,7 +398,7 @@ def cell_object(domain: JointAssessmentDomain, key: str) -> AssessmentObject | N
     if cell is None:
         return None
     return AssessmentObject(
-        CELL_KIND,
+        Kind.CELL,
         key,
         f"{matrix.title}: victim {victim}, attacker {attacker}",
         matrix_obj.docname,
@@ -408,5 +409,5 @@ def cell_object(domain: JointAssessmentDomain, key: str) -> AssessmentObject | N
 
 
 def setup_threat_matrix(app: Sphinx) -> None:
-    register_derived_kind(CELL_KIND, cell_object)
+    register_derived_kind(Kind.CELL, cell_object)
     add_assessment_directive(app, "threat-matrix", ThreatMatrixDirective)

@@ -1,0 +1,164 @@
+"""The markup body of a block, kept once and copied wherever the object is shown.
+
+A finding's notes, a risk's effects, an issue's summary or a section's content are
+shown where they were written *and* copied into tables and the assembled assessment
+on other pages. :class:`Body` owns the three things that copying needs, so no other
+module has to know how a body is stored:
+
+* **Keeping** (:meth:`Body.freeze`): once its page is read, the body is kept pickled,
+  without its page's document and parent, and already stripped of what no copy shows
+  (ids, names, the empty targets of embedded URIs): a few bytes instead of dozens of
+  nodes per object, which keeps the environment and the garbage collector's work
+  small on large projects, and makes each copy one ``pickle.loads``.
+* **Copying** (:meth:`Body.copy`): a fresh, unshared copy per page.
+* **Retargeting**: cross-references in a copy are resolved from the page showing it
+  (as ``sphinx.ext.todo`` does); a relative ``:doc:`` target is first made absolute
+  from the page it was written on, so it still names the same document.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util import docname_join
+
+#: the class by which Sphinx's html search index skips an element (Sphinx >= 8.2)
+NO_SEARCH = "no-search"
+
+
+class Body:
+    """A block's markup content: the live node while its page is read, then pickled."""
+
+    __slots__ = ("_has_xrefs", "_node", "_pickled")
+
+    def __init__(self, node: nodes.Element) -> None:
+        self._node: nodes.Element | None = node
+        self._pickled: bytes | None = None
+        #: whether the pickled copy holds cross-references (copies must retarget them)
+        self._has_xrefs = True
+
+    @property
+    def node(self) -> nodes.Element | None:
+        """The node in its page while that page is read; ``None`` once frozen."""
+        return self._node
+
+    @property
+    def is_empty(self) -> bool:
+        if self._node is not None:
+            return not self._node.children
+        return self._pickled is None
+
+    def freeze(self) -> None:
+        """Keep the body pickled, as every copy shows it, and let go of the page's nodes."""
+        node = self._node
+        if node is None:
+            return
+        self._node = None
+        if not node.children:
+            return  # nothing to copy, ever: ``copy`` gives None
+        saved = [
+            (element, element["ids"], element["names"]) for element in node.findall(nodes.Element)
+        ]
+        self._has_xrefs = False
+        for element, _ids, _names in saved:
+            element["ids"], element["names"] = [], []
+            self._has_xrefs = self._has_xrefs or isinstance(element, addnodes.pending_xref)
+        # the target of an embedded URI (```text <url>`_``) writes nothing: copies go
+        # without it (one node fewer per link, in tables of thousands of rows)
+        places = [
+            (target.parent, target.parent.index(target), target)
+            for target in node.findall(nodes.target)
+            if target.get("refuri") and not target.children and target.parent is not None
+        ]
+        for parent, index, _target in reversed(places):
+            del parent[index]
+        try:
+            buffer = io.BytesIO()
+            _BodyPickler(buffer, node.parent).dump(node)
+            self._pickled = buffer.getvalue()
+        finally:  # the page itself keeps what it had
+            for parent, index, target in places:
+                parent.insert(index, target)
+            for element, ids, names in saved:
+                element["ids"], element["names"] = ids, names
+
+    def _fresh(self) -> nodes.Element | None:
+        """An unshared copy without ids or names, or ``None`` when there is nothing."""
+        if self._pickled is not None:
+            loaded: nodes.Element = pickle.loads(self._pickled)
+            return loaded
+        if self._node is None or not self._node.children:
+            return None
+        copy = self._node.deepcopy()
+        for element in copy.findall(nodes.Element):
+            element["ids"], element["names"] = [], []
+        return copy
+
+    def copy(self, docname: str, written_on: str | None = None) -> nodes.Element | None:
+        """A copy to show on page *docname*, its cross-references resolved from there.
+
+        Shown on another page than *written_on*, the copy has Sphinx's ``no-search``
+        class: its words are indexed where they were written, and a search should not
+        also list every table or assembled page that repeats them.
+        """
+        copy = self._fresh()
+        if copy is None:
+            return None
+        if self._has_xrefs:
+            retarget_references(copy, docname)
+        if written_on != docname:
+            copy["classes"].append(NO_SEARCH)
+        return copy
+
+    def content(self) -> list[nodes.Node]:
+        """Copies of the body's children, for content that takes the body's place."""
+        copy = self._fresh()
+        return list(copy.children) if copy is not None else []
+
+    # the environment pickles objects with their bodies: only the frozen form travels
+    def __getstate__(self) -> tuple[bytes | None, bool]:
+        self.freeze()
+        return (self._pickled, self._has_xrefs)
+
+    def __setstate__(self, state: tuple[bytes | None, bool]) -> None:
+        self._node = None
+        self._pickled, self._has_xrefs = state
+
+
+def retarget_references(root: nodes.Element, docname: str) -> None:
+    """Make cross-references copied from other pages resolve from page *docname*."""
+    for ref in root.findall(addnodes.pending_xref):
+        original = ref.get("refdoc")
+        if original and original != docname:
+            if ref.get("refdomain") == "std" and ref.get("reftype") == "doc":
+                target = ref["reftarget"]
+                if not target.startswith("/"):
+                    ref["reftarget"] = "/" + docname_join(original, target)
+            ref["refdoc"] = docname
+
+
+class _BodyPickler(pickle.Pickler):
+    """Writes the body's parent and any document as a call of :func:`_none`.
+
+    ``reducer_override`` is asked only about objects of classes (the nodes), not
+    about every string and list as ``persistent_id`` would be, and loading then
+    needs no hook at all.
+    """
+
+    def __init__(self, file: io.BytesIO, parent: nodes.Node | None) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._parent = parent
+
+    def reducer_override(self, obj: Any) -> Any:
+        if obj is self._parent or isinstance(obj, nodes.document):
+            return _none, ()
+        return NotImplemented
+
+
+def _none() -> None:
+    """What the parent and the document of a pickled body become when it is loaded."""
+    return None

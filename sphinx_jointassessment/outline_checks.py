@@ -1,0 +1,130 @@
+"""The outline checks: sections contributed twice, empty, missing, or with template text.
+
+They need every page: a section may be taken ``:from:`` a label on any page, and a
+required section is missing only if no page contributes it. They run with the other
+whole-project checks (:mod:`.checks`), in every build. Missing sections matter only
+once the project assembles an assessment: a ``joint-assessment`` page, or the
+``jointassessment`` builder (:attr:`.JointAssessmentDomain.assembling`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from .checks import register_check, source_location
+from .config import get_config
+from .domain import get_domain
+from .kinds import Kind
+from .problems import Code, Problem, setting_line
+from .section import KIND, labelled_section, project_outline
+from .template_text import find_placeholders
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+    from .outline import Outline
+
+
+def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
+    domain = get_domain(env)
+    outline = project_outline(env)
+    config = get_config(env)
+    for objs in domain.duplicates(KIND):
+        first = objs[0]
+        for other in objs[1:]:
+            yield Problem(
+                Code.DUPLICATE_SECTION,
+                f"section {other.id!r} is contributed twice "
+                f"(first in {source_location(env, first.docname, first.lineno)})",
+                other.docname,
+                other.lineno,
+            )
+    for obj in domain.objects(KIND):
+        label = obj.model.from_label
+        if label is None:
+            continue
+        found = labelled_section(env, label)
+        if found is None:
+            yield Problem(
+                Code.UNKNOWN_REFERENCE,
+                f"assessment-section {obj.id!r}: no section labelled {label!r}",
+                obj.docname,
+                obj.lineno,
+            )
+            continue
+        docname, element = found
+        content = [c for c in element.children if not isinstance(c, nodes.title)]
+        if not any(c.astext().strip() for c in content):
+            yield Problem(
+                Code.EMPTY_SECTION,
+                f"section {obj.id!r}: the section labelled {label!r} has no content",
+                obj.docname,
+                obj.lineno,
+            )
+        for text, _source, line in find_placeholders(element, config.placeholder_patterns):
+            yield Problem(
+                Code.PLACEHOLDER,
+                f"template text {text!r} left in section {obj.id!r} (from {label!r})",
+                docname,
+                line,
+            )
+    if not wants_assembly(env):
+        return
+    for pattern in config.placeholder_patterns:
+        if match := pattern.search(config.project):
+            yield Problem(
+                Code.PLACEHOLDER,
+                f"the project's name {config.project!r} is template text ({match.group(0)!r}): "
+                "set jointassessment_project in conf.py",
+                None,
+                setting_line(Path(env.srcdir, "conf.py"), "jointassessment_project", "project"),
+                path="conf.py",
+            )
+            break
+    where = domain.objects(Kind.ASSESSMENT)
+    # without a joint-assessment block, the builder assembles from the root document
+    docname, lineno = (where[0].docname, where[0].lineno) if where else (env.config.root_doc, 1)
+    for section in outline.sections:
+        if section.required and not section_is_filled(env, outline, section.key):
+            yield Problem(
+                Code.MISSING_SECTION,
+                f"required section {section.key!r} ({section.title}) is not written: "
+                f"{section.guidance}",
+                docname,
+                lineno,
+            )
+
+
+#: generated parts that fill a required section by themselves, and the object kind they list
+FILLED_BY_OBJECTS = {
+    "threat-matrices": Kind.MATRIX,
+    "attack-risks": Kind.RISK,
+    "metadata": Kind.METADATA,
+}
+
+
+def section_is_filled(env: BuildEnvironment, outline: Outline, key: str) -> bool:
+    domain = get_domain(env)
+    if domain.get(KIND, key) is not None:
+        return True
+    section = outline.get(key)
+    if section is None:
+        return False
+    kind = FILLED_BY_OBJECTS.get(section.generated or "")
+    return kind is not None and bool(domain.objects(kind))
+
+
+def wants_assembly(env: BuildEnvironment) -> bool:
+    """Missing sections matter once the project assembles an assessment (page or builder)."""
+    domain = get_domain(env)
+    return domain.assembling or bool(domain.objects(Kind.ASSESSMENT))
+
+
+def setup_outline_checks(app: Sphinx) -> None:
+    register_check(check_sections)
