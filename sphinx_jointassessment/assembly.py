@@ -21,7 +21,13 @@ from .config import get_config
 from .directive import AssessmentDirective, add_assessment_directive
 from .kinds import Kind
 from .outline_checks import section_is_filled
-from .placeholders import ResolveContext, ja_placeholder, make_placeholder, register_renderer
+from .placeholders import (
+    ResolveContext,
+    fill,
+    ja_placeholder,
+    make_placeholder,
+    register_renderer,
+)
 from .problems import Code
 from .section import contribution_content, project_outline
 from .threat_matrix import render_matrix
@@ -39,6 +45,10 @@ GENERATED_PLACEHOLDERS = {
     "attack-risks": "attack-risk-table",
     "closed-issues": "closed-issues-table",
 }
+#: generated parts that list objects of one kind and, with none, write a sentence of
+#: their own ("No attack risks are recorded."); under a section the author wrote, that
+#: sentence could contradict what is written, so it is left out there
+LISTS_OF = {"attack-risks": Kind.RISK, "closed-issues": Kind.ISSUE}
 
 #: class of the admonition shown where a required section is not written
 NOT_WRITTEN_CLASS = "ja-not-yet-written"
@@ -134,6 +144,9 @@ def _hands_on(context: ResolveContext, section: OutlineSection) -> list[nodes.No
     parts: list[nodes.Node] = [ja_placeholder(kind="hands-on-summary")]
     recorded = context.domain.objects(Kind.HANDS_ON)
     if not recorded or not getattr(recorded[0].model, "performed", False):
+        # what the author wrote in the block is kept, performed or not
+        if recorded and recorded[0].body is not None and not recorded[0].body.is_empty:
+            parts.append(ja_placeholder(kind="hands-on-result"))
         return parts
     for title, kind in (
         ("Assessment Details", "hands-on-details"),
@@ -152,10 +165,10 @@ def _section_body(
     context: ResolveContext, outline: Outline, section: OutlineSection, project: str
 ) -> list[nodes.Node]:
     body: list[nodes.Node] = []
-    text = section.render_text(project)
-    if text:
-        body.extend(fixed_text_nodes(text))
     obj = context.domain.get(Kind.SECTION, section.key)
+    text = section.render_text(project)
+    if text and obj is None:  # the template's text, unless the author wrote the section
+        body.extend(fixed_text_nodes(text))
     content: list[nodes.Node] = []
     if obj is not None:
         found = contribution_content(context.env, obj)
@@ -177,13 +190,19 @@ def _section_body(
         body.extend(_hands_on(context, section))
     elif generated in GENERATED_PLACEHOLDERS:
         kind = GENERATED_PLACEHOLDERS[generated]
-        if kind not in _placeholder_kinds(content):
+        listed = LISTS_OF.get(generated)
+        says_none = listed is not None and not context.domain.objects(listed)
+        if kind not in _placeholder_kinds(content) and not (content and says_none):
             body.append(ja_placeholder(kind=kind))
     return body
 
 
 def assemble(context: ResolveContext, outline: Outline) -> nodes.section:
-    """The whole assessment as one section tree (levels carried in ``ja-level``)."""
+    """The whole assessment as one section tree (levels carried in ``ja-level``).
+
+    Its generated parts are filled here, so that sections left empty once filled
+    can be left out before the table of contents is made.
+    """
     project = get_config(context.env).project
     root = nodes.section(ids=[section_id("title")], classes=["ja-assessment"])
     root["ja-level"] = 1
@@ -194,7 +213,6 @@ def assemble(context: ResolveContext, outline: Outline) -> nodes.section:
     toc += nodes.title(text=outline.toc_title)
     root += toc
     stack: list[nodes.section] = [root]
-    entries: list[tuple[int, str, str]] = []
     for section in outline.sections:
         node = nodes.section(ids=[section_id(section.key)], classes=["ja-outline-section"])
         node["ja-level"] = section.level
@@ -205,11 +223,37 @@ def assemble(context: ResolveContext, outline: Outline) -> nodes.section:
             stack.pop()
         stack[-1] += node
         stack.append(node)
-        if section.level <= 3:
-            entries.append((section.level, section.title, node["ids"][0]))
+    fill(context, root, identify_tables=False)
+    _prune_empty(root, outline)
+    entries = [
+        (int(node["ja-level"]), node[0].astext(), node["ids"][0])
+        for node in root.findall(nodes.section)
+        if node.get("ja-key") and int(node["ja-level"]) <= 3
+    ]
     toc += _toc_list(entries)
     _drop_duplicate_ids(root)
     return root
+
+
+def _prune_empty(root: nodes.section, outline: Outline) -> None:
+    """Leave out optional sections with nothing in them: no heading without content.
+
+    A section is empty when it holds nothing but its title (and sections that are
+    themselves left out). Required sections always stay: an unwritten one shows its
+    "not yet written" note.
+    """
+
+    def empty(section: nodes.section) -> bool:
+        for child in list(section.children):
+            if isinstance(child, nodes.section) and child.get("ja-key") and empty(child):
+                section.remove(child)
+        own = [child for child in section.children if not isinstance(child, nodes.title)]
+        entry = outline.get(str(section.get("ja-key", "")))
+        return not own and entry is not None and not entry.required
+
+    for child in list(root.children):
+        if isinstance(child, nodes.section) and child.get("ja-key") and empty(child):
+            root.remove(child)
 
 
 def _toc_list(entries: list[tuple[int, str, str]]) -> nodes.bullet_list:

@@ -86,6 +86,9 @@ class JointAssessmentDomain(Domain):
     data_version = 2
 
     _index: _Index | None = None
+    #: doctrees read back for ``:from:`` content, kept for the rest of the build: an
+    #: assessment taking 30 sections from one page would otherwise unpickle it 30 times
+    _doctrees: dict[str, nodes.document] | None = None
     #: whether this build assembles the assessment (the ``jointassessment`` builder says
     #: so when it starts): then a project without a ``joint-assessment`` page is still
     #: checked for missing sections. Not part of the environment: it is per build.
@@ -112,7 +115,18 @@ class JointAssessmentDomain(Domain):
 
     # -- Domain API -----------------------------------------------------------------
 
+    def doctree(self, docname: str) -> nodes.document:
+        """The doctree of *docname* as read, shared within this build: never change it."""
+        if self._doctrees is None:
+            self._doctrees = {}
+        doctree = self._doctrees.get(docname)
+        if doctree is None:
+            doctree = self._doctrees[docname] = self.env.get_doctree(docname)
+        return doctree
+
     def clear_doc(self, docname: str) -> None:
+        if self._doctrees:
+            self._doctrees.pop(docname, None)
         if self.data["objects"].pop(docname, None):
             self.data["changed"] = True
             self._index = None
@@ -304,7 +318,9 @@ def _rewrite_summary_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 
 def _start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    get_domain(env).data["reread"] = set()
+    domain = get_domain(env)
+    domain.data["reread"] = set()
+    domain._doctrees = None
 
 
 def _missing_reference(app: Sphinx, domain: Domain | None, node: pending_xref) -> bool | None:

@@ -82,7 +82,11 @@ def make_placeholder(directive: SphinxDirective, kind: str, **attributes: Any) -
 
 
 def fill(
-    context: ResolveContext, root: nodes.Node, pending: list[ja_placeholder] | None = None
+    context: ResolveContext,
+    root: nodes.Node,
+    pending: list[ja_placeholder] | None = None,
+    *,
+    identify_tables: bool = True,
 ) -> None:
     """Replace every placeholder under *root*, including placeholders the renderers add.
 
@@ -91,6 +95,8 @@ def fill(
     assembly does), so the rounds are bounded. A placeholder may hold content of its
     page that its renderer completes and gives back (a threat matrix's table, to
     which ``cell-risks`` adds the risks): that content was searched with its page.
+    Captioned tables get ids unless *identify_tables* is false (a renderer filling
+    its own part of a page leaves that to the fill of the whole page).
     """
     if pending is None:  # the caller may have found them already
         pending = list(root.findall(ja_placeholder))
@@ -114,7 +120,7 @@ def fill(
                     titled.append(element)
     for node in pending:  # nested deeper than the bound: dropped
         node.replace_self([])
-    if titled:
+    if titled and identify_tables:
         _identify_titled_tables(root, titled)
 
 

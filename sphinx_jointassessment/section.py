@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 KIND = Kind.SECTION
+#: class of the sentence a ``:from:`` directive shows in place ("The assessment's section
+#: "X" is Y."): for readers of the docs, never copied into the assessment
+FROM_NOTE_CLASS = "ja-section-from"
 
 # -- the project's outline -----------------------------------------------------------------
 
@@ -140,7 +143,7 @@ class AssessmentSectionDirective(AssessmentDirective):
         return [container]
 
     def _from_note(self, title: str, label: str) -> nodes.paragraph:
-        para = nodes.paragraph(classes=["ja-section-from"])
+        para = nodes.paragraph(classes=[FROM_NOTE_CLASS])
         para += nodes.Text(f"The assessment's section “{title}” is ")
         ref = addnodes.pending_xref(
             "",
@@ -170,7 +173,7 @@ def labelled_section(env: BuildEnvironment, label: str) -> tuple[str, nodes.Elem
     docname, labelid = target[0], target[1]
     if not docname or docname not in env.all_docs:
         return None
-    doctree = env.get_doctree(docname)
+    doctree = get_domain(env).doctree(docname)
     for element in doctree.findall(nodes.Element):
         if labelid in element["ids"]:
             return docname, element
@@ -178,7 +181,13 @@ def labelled_section(env: BuildEnvironment, label: str) -> tuple[str, nodes.Elem
 
 
 def contribution_content(env: BuildEnvironment, obj: AssessmentObject) -> list[nodes.Node] | None:
-    """Copies of what *obj* contributes: its body, or the labelled section without its title."""
+    """Copies of what *obj* contributes: its body, or the labelled section without its title.
+
+    Content taken ``:from:`` a section leaves out what belongs elsewhere: the sentence
+    an ``assessment-section`` directive shows in place (it speaks to readers of the
+    docs, not of the assessment), and the parts of the section that are contributed
+    to other outline keys, which the assessment shows under their own headings.
+    """
     model: SectionContribution = obj.model
     if model.from_label is None:
         return obj.body.content() if obj.body is not None else []
@@ -186,7 +195,43 @@ def contribution_content(env: BuildEnvironment, obj: AssessmentObject) -> list[n
     if found is None:
         return None
     _docname, element = found
-    return [child.deepcopy() for child in element.children if not isinstance(child, nodes.title)]
+    elsewhere = _contributed_elsewhere(env, obj.id)
+    content = []
+    for child in element.children:
+        if isinstance(child, nodes.title) or _belongs_elsewhere(child, elsewhere):
+            continue
+        copy = child.deepcopy()
+        if isinstance(copy, nodes.Element):
+            for inner in list(copy.findall(nodes.Element)):
+                parent = inner.parent
+                if (
+                    inner is not copy
+                    and parent is not None
+                    and _belongs_elsewhere(inner, elsewhere)
+                ):
+                    parent.remove(inner)
+        content.append(copy)
+    return content
+
+
+def _contributed_elsewhere(env: BuildEnvironment, key: str) -> set[str]:
+    """Ids of the sections that other outline keys take ``:from:``."""
+    labels = env.domains["std"].labels
+    ids = set()
+    for other in get_domain(env).objects(KIND):
+        label = other.model.from_label
+        if other.id != key and label and label in labels:
+            ids.add(labels[label][1])
+    return ids
+
+
+def _belongs_elsewhere(node: nodes.Node, elsewhere: set[str]) -> bool:
+    if not isinstance(node, nodes.Element):
+        return False
+    classes = node.get("classes", [])
+    if FROM_NOTE_CLASS in classes or "ja-section" in classes:
+        return True
+    return isinstance(node, nodes.section) and not elsewhere.isdisjoint(node["ids"])
 
 
 def _from_sources(env: BuildEnvironment) -> set[str]:

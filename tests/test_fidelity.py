@@ -1,0 +1,83 @@
+"""What the author wrote is what gets submitted (issue 16): nothing dropped, added or rewritten.
+
+Each test builds ``tests/roots/test-fidelity`` and reads what users get: the
+assembled Markdown and JSON of the ``jointassessment`` builder, or the html page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from .conftest import parse_warnings
+
+
+def _markdown(app) -> str:
+    app.build()
+    return (app.outdir / "joint-assessment.md").read_text(encoding="utf-8")
+
+
+def _section(markdown: str, title: str) -> str:
+    """The Markdown under heading *title*, up to the next heading of any level."""
+    match = re.search(rf"^#+ {re.escape(title)}\n(.*?)(?=^#+ |\Z)", markdown, re.M | re.S)
+    assert match is not None, f"no heading {title!r}"
+    return match.group(1).strip()
+
+
+@pytest.mark.sphinx("jointassessment", testroot="fidelity")
+def test_from_inside_its_own_section_copies_the_content_not_the_directive_sentence(app):
+    markdown = _markdown(app)
+    assert _section(markdown, "Design") == "Wren has a server and an agent."
+    assert "The assessment's section" not in markdown
+
+
+@pytest.mark.sphinx("jointassessment", testroot="fidelity")
+def test_a_marked_sub_section_is_written_once_under_its_own_key(app):
+    markdown = _markdown(app)
+    assert markdown.count("The agent keeps its keys in memory only.") == 1
+    assert _section(markdown, "Critical") == "The agent keeps its keys in memory only."
+    assert "Agent internals" not in markdown
+
+
+@pytest.mark.sphinx("jointassessment", testroot="fidelity")
+def test_hands_on_content_is_kept_when_not_performed(app):
+    markdown = _markdown(app)
+    hands_on = _section(markdown, "Hands-on assessment")
+    assert "**Wren did not receive a hands-on assessment from TAG-Security.**" in hands_on
+    assert hands_on.endswith("A hands-on review is planned for the next release.")
+    data = json.loads((app.outdir / "joint-assessment.json").read_text(encoding="utf-8"))
+    section = next(s for s in data["sections"] if s["key"] == "hands-on-assessment")
+    assert "A hands-on review is planned for the next release." in section["markdown"]
+
+
+@pytest.mark.sphinx("jointassessment", testroot="fidelity")
+def test_no_generated_sentence_contradicts_what_is_written(app):
+    markdown = _markdown(app)
+    # the author wrote the section: the template's disclaimer is not added as well
+    assert _section(markdown, "Joint-assessment use") == (
+        "Our own statement of what this joint assessment is."
+    )
+    assert "This document does not intend to provide a security audit" not in markdown
+    # prose about attack risks, and no attack-risk block: no "No attack risks" sentence
+    assert _section(markdown, "Attack Risks and Effects") == (
+        "An attacker who controls the agent can replay its tokens."
+    )
+    assert "No attack risks are recorded." not in markdown
+    assert _section(markdown, "Closed security issues and vulnerabilities") == (
+        "We list past advisories on our security page."
+    )
+    assert "did not have known security issues" not in markdown
+
+
+@pytest.mark.sphinx("jointassessment", testroot="fidelity")
+def test_optional_sections_nobody_wrote_have_no_heading(app):
+    markdown = _markdown(app)
+    headings = re.findall(r"^#+ (.*)$", markdown, re.M)
+    for title in ("Advanced Secure", "Existing Audits", "Security links"):
+        assert title not in headings
+        assert f"[{title}]" not in markdown  # nor in the table of contents
+    # a required section nobody wrote stays, with its visible note
+    assert "**Not yet written:**" in _section(markdown, "Background")
+    assert not [w for w in parse_warnings(app.warning.getvalue()) if w.code != "missing-section"]
