@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .htmltable import escape_markdown
-from .importer import page_title
 from .model import (
     CellTable,
     CodeBlock,
@@ -41,6 +40,7 @@ from .model import (
     Metadata,
     Section,
     SubHeading,
+    page_title,
 )
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def dump_yaml(data: Any) -> list[str]:
     return lines
 
 
-def conf_py(*, project: str, outline: str, myst: bool, title: str | None = None) -> str:
+def conf_py(*, project: str, outline: str, myst: bool) -> str:
     """A ``conf.py`` that builds at once with the ``jointassessment`` builder."""
     extensions = ["myst_parser", "sphinx_jointassessment"] if myst else ["sphinx_jointassessment"]
     lines = [
@@ -88,8 +88,6 @@ def conf_py(*, project: str, outline: str, myst: bool, title: str | None = None)
         "",
         'exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]',
     ]
-    if title:
-        lines.insert(3, f"html_title = {title!r}")
     if myst:
         lines += [
             "",

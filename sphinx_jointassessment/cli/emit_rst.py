@@ -22,7 +22,6 @@ from .emit import (
     heading_levels,
     section_label,
 )
-from .importer import page_title
 from .model import (
     CellTable,
     CodeBlock,
@@ -35,6 +34,7 @@ from .model import (
     Metadata,
     Section,
     SubHeading,
+    page_title,
 )
 from .rst import escape, guard_body, rst_directive, rst_heading
 from .rstconv import RstContext, convert, flush_substitutions, inline, list_table

@@ -76,8 +76,6 @@ class Block:
     kind: str
     #: first line, 0-based
     start: int
-    #: line after the last, 0-based
-    end: int
     lines: list[str]
     #: the block's tokens, nested ones included
     tokens: list[Token] = field(default_factory=list)
@@ -113,8 +111,13 @@ _TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
 
 
-def parse_blocks(text: str) -> list[Block]:
-    """Every line of *text* in exactly one block, in order."""
+def parse_blocks(text: str, *, offset: int = 0) -> list[Block]:
+    """Every line of *text* in exactly one block, in order.
+
+    *offset* is the 0-based source line of the text's first line, for text cut out
+    of the document (a list item's content, kept table rows): blocks and token maps
+    then give lines of the document, as a message must.
+    """
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -142,7 +145,7 @@ def parse_blocks(text: str) -> list[Block]:
         if start > position:
             blocks.append(_gap(lines, position, start))
         if end > start:
-            block = Block(kind, start, end, lines[start:end], block_tokens)
+            block = Block(kind, start, lines[start:end], block_tokens)
             if kind == "heading":
                 block.level = int(block_tokens[0].tag[1])
                 block.title = block_tokens[1].content.strip() if len(block_tokens) > 1 else ""
@@ -150,6 +153,12 @@ def parse_blocks(text: str) -> list[Block]:
         position = end
     if position < len(lines):
         blocks.append(_gap(lines, position, len(lines)))
+    if offset:
+        for block in blocks:
+            block.start += offset
+            for token in block.tokens:
+                if token.map is not None:
+                    token.map = [token.map[0] + offset, token.map[1] + offset]
     return blocks
 
 
@@ -157,7 +166,7 @@ def _gap(lines: list[str], start: int, end: int) -> Block:
     """Lines no token covers: blank lines, or link reference definitions."""
     part = lines[start:end]
     kind = "blank" if all(not line.strip() for line in part) else "other"
-    return Block(kind, start, end, part)
+    return Block(kind, start, part)
 
 
 def _merge_html_tables(
@@ -243,6 +252,11 @@ def split_row(line: str) -> list[str]:
     if len(cells) > 1 and text.endswith("|") and not text.endswith("\\|"):
         cells.pop()
     return [cell.strip() for cell in cells]
+
+
+def unescape_cell(cell: str) -> str:
+    """A table cell's text as meant: ``\\|`` was only escaped for the table syntax."""
+    return cell.replace("\\|", "|")
 
 
 def parse_gfm_table(block: Block) -> GfmTable:

@@ -169,6 +169,15 @@ class Report:
         return "\n".join(lines)
 
 
+def page_title(title: str) -> str:
+    """Title of the page that holds the imported sections.
+
+    Here because both sides need it: the importer computes the anchors of that
+    page's headings (the page title takes the first), the writers write it.
+    """
+    return f"{title}: sections"
+
+
 @dataclass(slots=True)
 class ImportedAssessment:
     title: str

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .mdparse import GfmTable, plain_text
+from .mdparse import GfmTable, plain_text, unescape_cell
 
 _QUOTES = {'"': '"', "\u201c": "\u201d", "\u201d": "\u201d", "'": "'"}
 _SCORE = re.compile(r"\bScore\s*:\s*(?P<score>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)")
@@ -86,11 +86,6 @@ def _component(cell: str, prefix: str) -> str:
     if text.casefold().startswith(prefix):
         text = text[len(prefix) :].strip()
     return text
-
-
-def unescape_cell(cell: str) -> str:
-    """A table cell's text for YAML: ``\\|`` was only escaped for the table syntax."""
-    return cell.replace("\\|", "|")
 
 
 def strip_quotes(text: str) -> str:

@@ -1,0 +1,135 @@
+"""After the last block: drop the template's fixed text, number the anchors, make content safe.
+
+These steps need the whole document: a link can only be checked once every
+heading's anchor is known, and anchors are numbered in the order MyST meets the
+headings. Content is kept as source lines until then (:class:`.state.Part`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import TYPE_CHECKING
+
+from ..mdparse import github_slug, parse_blocks, slug_source_text, unique_slug
+from ..model import CellTable, Finding, Item, Markdown, SubHeading, page_title
+from ..sanitize import LinkContext, sanitize_lines
+from .state import Part
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .state import ImportState, Pending
+
+
+def drop_fixed_text(state: ImportState, project: str) -> None:
+    """Content equal to an outline section's fixed text: the builder writes that text.
+
+    Assessments started from the template often keep its fixed paragraphs (with
+    the project's name filled in); copied, they would stand twice in the assembled
+    document. "Equal" allows small edits: 90 % of the words in the same order.
+    """
+    for pending in state.pending[1:]:
+        section = pending.section
+        outline_section = state.outline.get(section.key or "")
+        if outline_section is None or outline_section.text is None:
+            continue
+        if not all(isinstance(p, Part) for p in pending.parts):
+            continue
+        body = " ".join(" ".join(p.lines) for p in pending.parts if isinstance(p, Part))
+        fixed = outline_section.render_text("[project]") or ""
+        if _similar(body, fixed, project):
+            state.report.note(
+                section.line,
+                f"content of {section.key} is the template's fixed text, which the "
+                "builder writes itself: not copied",
+            )
+            pending.parts.clear()
+
+
+def finish(
+    state: ImportState, title: str, base_url: str | None, source_dir: Path | None
+) -> list[tuple[str, str]]:
+    """Anchors first (links must name existing headings), then safe Markdown items.
+
+    Anchors are numbered per page in the order MyST meets the headings: the
+    page title, then each section's heading and the headings inside it. Returns
+    the local images the content uses (see :attr:`LinkContext.images`).
+    """
+    index_slugs = {github_slug(title)} - {""}
+    page_slugs = {github_slug(page_title(title))} - {""}
+    for item in state.pending[0].parts:
+        if isinstance(item, SubHeading):
+            item.slug = _add_slug(item.text, index_slugs)
+    for pending in state.pending[1:]:
+        pending.section.slug = _add_slug(pending.section.heading, page_slugs)
+        for item in pending.parts:
+            if isinstance(item, SubHeading):
+                item.slug = _add_slug(item.text, page_slugs)
+    images: list[tuple[str, str]] = []
+    for number, pending in enumerate(state.pending):
+        slugs = page_slugs if number else index_slugs
+        context = LinkContext(slugs, base_url, source_dir, state.report)
+        _make_safe(pending, context)
+        images.extend(context.images)
+    return images
+
+
+def _make_safe(pending: Pending, context: LinkContext) -> None:
+    """The section's items: kept parts sanitised and joined, cells and finding notes too."""
+    items: list[Item] = []
+    for part in pending.parts:
+        if not isinstance(part, Part):
+            items.append(part)
+            continue
+        lines = sanitize_lines(part.lines, part.tokens, part.start, context)
+        if items and isinstance(items[-1], Markdown):
+            items[-1].lines.extend(lines)
+        else:
+            items.append(Markdown(list(lines), part.start + 1))
+    for item in items:
+        if isinstance(item, Markdown):
+            while item.lines and not item.lines[-1].strip():
+                item.lines.pop()
+            while item.lines and not item.lines[0].strip():
+                item.lines.pop(0)
+        elif isinstance(item, CellTable):
+            for row in item.rows:
+                for cell in row:
+                    cell.paragraphs = [
+                        " ".join(sanitize_text(p, item.line - 1, context)) for p in cell.paragraphs
+                    ]
+    pending.section.items = [item for item in items if not isinstance(item, Markdown) or item.lines]
+    for directive in pending.section.directives:
+        if isinstance(directive, Finding) and directive.notes:
+            directive.notes = "\n".join(sanitize_text(directive.notes, directive.line - 1, context))
+
+
+def sanitize_text(text: str, start: int, context: LinkContext) -> list[str]:
+    """Markdown that is not one block of the source (a table cell), made safe the same way."""
+    lines: list[str] = []
+    for block in parse_blocks(text + "\n"):
+        lines.extend(sanitize_lines(block.lines, block.tokens, start, context))
+    return lines
+
+
+def _add_slug(heading: str, slugs: set[str]) -> str:
+    slug = github_slug(slug_source_text(heading))
+    if not slug:
+        return ""
+    slug = unique_slug(slug, slugs)
+    slugs.add(slug)
+    return slug
+
+
+def _words(text: str) -> list[str]:
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    return re.findall(r"[a-z0-9]+", text.casefold())
+
+
+def _similar(body: str, fixed: str, project: str) -> bool:
+    if not body.strip():
+        return False
+    words = _words(body.replace(project, "[project]"))
+    expected = _words(fixed)
+    return difflib.SequenceMatcher(None, words, expected, autojunk=False).ratio() >= 0.9
