@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Set
 
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
@@ -218,5 +219,21 @@ def summary_line(data: dict[str, Any], filename: str) -> str:
     )
 
 
+def _keep_quotes_as_written(app: Sphinx, config: Config) -> None:
+    """No smart quotes for the submitted Markdown: its characters stay as written.
+
+    Sphinx's smartquotes curl the apostrophe of ``c7n's`` and make ``--`` an en dash
+    while pages are read; that suits html, but the Markdown is what the authors
+    submit, so the ``jointassessment`` builder reads pages without it, as Sphinx
+    does for its text and man builders.
+    """
+    excludes = dict(config.smartquotes_excludes or {})
+    builders = list(excludes.get("builders", []))
+    if JointAssessmentBuilder.name not in builders:
+        excludes["builders"] = [*builders, JointAssessmentBuilder.name]
+        config.smartquotes_excludes = excludes
+
+
 def setup_builder(app: Sphinx) -> None:
     app.add_builder(JointAssessmentBuilder)
+    app.connect("config-inited", _keep_quotes_as_written)

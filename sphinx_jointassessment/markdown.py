@@ -40,8 +40,11 @@ Choices made for the linter rules that leave room for them (markdownlint-cli
   are kept apart by ``[//]: #``, an unused link reference definition: it
   renders as nothing, is not HTML, and MD053 ignores the ``//`` label by
   default precisely for this use.
-* MD024 (here: no two sibling headings alike) is met by numbering repeats:
-  a second sibling "Scope" is written "Scope (2)".
+* MD024 (here: no two sibling headings alike): a heading is written as it is,
+  and a repeat of a sibling's text is preceded by the linter's own
+  ``<!-- markdownlint-disable-next-line MD024 -->`` comment (GitHub shows
+  nothing of it and gives the repeat the anchor ``-1``, as the table of
+  contents expects), rather than changing what the author wrote.
 * Two lists in a row would merge into one (and break MD029's numbering), so
   the second uses ``+`` (after ``*``) or ``1)`` (after ``1.``); MD004 is off in
   the CNCF configuration. Empty list items are left out.
@@ -96,24 +99,34 @@ _LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
 #: ASCII whitespace only: a no-break space is content and is kept.
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 
-#: Characters that could start raw HTML or an entity, written as entities.
-_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-#: What :func:`escape_inline` escapes: every character with a meaning somewhere
-#: in GFM inline text (``$`` is GitHub's math delimiter, ``~`` its
-#: strikethrough, ``|`` a table cell), backslash-escaped, or entity-encoded
-#: for ``< > &``.
+#: ``<`` could start raw HTML (or an autolink): always written as an entity.
+_ENTITIES = {"<": "&lt;"}
+#: What :func:`escape_inline` escapes, and only where it has a meaning, so that
+#: what the author wrote stays readable in the Markdown itself: ``\ ` * [ ] | ~ $``
+#: everywhere (``$`` is GitHub's math delimiter, ``~`` its strikethrough, ``|``
+#: a table cell), ``<`` as an entity, ``&`` only where it would start an entity
+#: (``&amp;``, ``&#60;``), ``_`` only where it could open or close emphasis (not
+#: inside a word: ``snake_case`` stays as it is), and ``#`` only where it could
+#: start a heading. ``>`` and a plain ``-`` mean nothing inside a line.
 _INLINE_SPECIAL = re.compile(
-    r"[\\`*_\[\]#|~$<>&]"
+    r"[\\`*\[\]|~$<]"
+    r"|&(?=#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)"
+    r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"
+    # a heading's own ``#``, or a closing run at the end of a heading's text
+    r"|^#|(?<=\s)#(?=#*\s*$)"
     # GFM autolink literals: e-mail addresses, http(s)://..., www....; each is
     # broken by one escape so that MD034 (bare URL) cannot fire on prose.
     r"|(?<=[A-Za-z0-9._+-])@(?=[A-Za-z0-9_-])"
     r"|(?<=[A-Za-z0-9]):(?=//)"
     r"|(?<=[wW][wW][wW])\."
 )
-#: Text that would start a list item, a setext underline, a table delimiter row
-#: (``:---``) or a numbered list when it begins a line.
-_LEADING_SIGN = re.compile(r"^(\s*)([-+=]|:(?=\s*-))")
-_LEADING_NUMBER = re.compile(r"^(\s*)(\d{1,9})([.)])")
+#: Text that would start a block when it begins a line: a list item (``-``,
+#: ``+``, ``*`` then a space), a heading (``#``), a block quote (``>``), a setext
+#: underline or thematic break (a line of ``=`` or ``-``), a table delimiter row
+#: (``:---``). Only the first line of a paragraph can begin with text: wrapping
+#: never starts a line with such a sign (see :meth:`MarkdownTranslator.wrap`).
+_LEADING_SIGN = re.compile(r"^(\s*)([-+*](?=[ \t]|$)|[=-](?=[=-]*\s*$)|>|#|:(?=\s*-))")
+_LEADING_NUMBER = re.compile(r"^(\s*)(\d{1,9})([.)])(?=[ \t]|$)")
 
 
 def _clean(text: str) -> str:
@@ -127,19 +140,23 @@ def _escape_char(match: re.Match[str]) -> str:
     return _ENTITIES.get(char, "\\" + char)
 
 
-def escape_inline(text: str) -> str:
+def escape_inline(text: str, *, line_start: bool = True) -> str:
     """Return *text* as Markdown inline text that renders exactly as *text*.
 
-    Every character with a meaning in GFM inline text is escaped (backslash for
-    ``\\ ` * _ [ ] # | ~ $``, entities for ``< > &`` so no raw HTML or entity can
-    survive), autolink literals are broken so that the linter never sees a bare
-    URL, and a leading ``-``, ``+``, ``=``, ``:-`` or ``1.`` is escaped because the
-    text may begin a line. Runs of ASCII whitespace, newlines included, become
+    Each character is escaped where it has a meaning in GFM inline text, and
+    only there (see :data:`_INLINE_SPECIAL`): no raw HTML or entity can survive,
+    and plain text stays plain. Autolink literals are broken so that the linter
+    never sees a bare URL. With *line_start* (the default: the text may begin a
+    line), what would start a block there (``- ``, ``> ``, ``1. ``, a line of
+    ``=``...) is escaped too. Runs of ASCII whitespace, newlines included, become
     one space: the result always fits on one line. Leading and trailing spaces
     are kept, since the text may sit between other inline pieces.
     """
     text = _ASCII_SPACE.sub(" ", _clean(text))
+    leading = line_start and bool(_LEADING_SIGN.match(text) or _LEADING_NUMBER.match(text))
     text = _INLINE_SPECIAL.sub(_escape_char, text)
+    if not leading:
+        return text
     text = _LEADING_SIGN.sub(r"\1\\\2", text)
     return _LEADING_NUMBER.sub(r"\1\2\\\3", text)
 
@@ -149,9 +166,10 @@ def escape_cell(text: str) -> str:
 
     This is :func:`escape_inline` (which escapes every ``|`` and backtick, so no
     code span can open and swallow a cell separator) with the surrounding spaces
-    removed. The result may be empty: :func:`md_table` writes an empty cell.
+    removed; a cell holds inline content only, so nothing at its start can begin
+    a block. The result may be empty: :func:`md_table` writes an empty cell.
     """
-    return escape_inline(text).strip()
+    return escape_inline(text, line_start=False).strip()
 
 
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
@@ -475,7 +493,7 @@ def _finish(markdown: str) -> str:
 _BREAK = "\x1f"
 #: A wrapped line must not start with these: it would open a list item, a
 #: setext underline, a numbered list or a code fence.
-_UNSAFE_LINE_START = re.compile(r"[-+=:0-9]|```|~~~")
+_UNSAFE_LINE_START = re.compile(r"[-+=:0-9>#]|```|~~~")
 
 _ADMONITION_LABELS = {
     "attention": "Attention",
@@ -557,6 +575,34 @@ def join_inline(pieces: Iterable[str]) -> str:
 
 #: Renders as nothing; keeps two block quotes apart (see the module docstring).
 QUOTE_SEPARATOR = "[//]: #"
+#: One HTML comment and nothing else (``--!>`` also ends a comment in HTML).
+_HTML_COMMENT = re.compile(r"\s*<!--(?P<inner>(?:(?!--!?>).)*?)--!?>\s*", re.DOTALL)
+#: What the CNCF repository's linters read in comments: cspell's and markdownlint's
+#: inline settings (``cSpell:ignore kestrel``, ``markdownlint-disable MD024``)
+_LINTER_COMMENT = re.compile(
+    r"(?:(?:cspell|spell-checker)\s*:|markdownlint-(?:disable|enable|capture|restore|configure-file)"
+    r"[\w-]*(?=\s|$))[^<>\n]*",
+    re.IGNORECASE,
+)
+
+
+def linter_comment(text: str) -> str | None:
+    """*text* as a linter's inline setting safe to write in an HTML comment, or None.
+
+    Only cspell's and markdownlint's settings are kept (SPEC §4): other comments
+    are notes for the docs' authors. The text must not be able to end the
+    comment early, so ``--``, ``<`` and ``>`` rule it out.
+    """
+    inner = " ".join(text.split())
+    if "--" in inner.replace("markdownlint-", "markdownlint") or not _LINTER_COMMENT.fullmatch(
+        inner
+    ):
+        return None
+    return inner
+
+
+#: Renders as nothing; tells markdownlint that a repeated sibling heading is meant.
+REPEATED_HEADING = "<!-- markdownlint-disable-next-line MD024 -->"
 
 
 def join_blocks(blocks: Iterable[str]) -> str:
@@ -787,21 +833,20 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
         """An ATX heading (MD003) without trailing punctuation (MD026).
 
         A heading with the same text as an earlier sibling (same level, same
-        parent heading) gets `` (2)``, `` (3)``...: the CNCF configuration
-        rejects duplicate sibling headings (MD024), and GitHub would give them
-        confusable anchors anyway. Call this once per heading, in order.
+        parent heading) is kept as written, after the comment that tells the
+        CNCF configuration's MD024 (no duplicate sibling headings) that the
+        repeat is meant. Call this once per heading, in order.
         """
         level = min(max(level, 1), 6)
         text = _strip_heading_markdown(markdown.replace(_BREAK, " ").strip())
         for deeper in [known for known in self._sibling_headings if known > level]:
             del self._sibling_headings[deeper]
         siblings = self._sibling_headings.setdefault(level, set())
-        unique, number = text, 1
-        while unique in siblings:
-            number += 1
-            unique = f"{text} ({number})".lstrip()
-        siblings.add(unique)
-        return "#" * level + (" " + unique if unique else "")
+        heading = "#" * level + (" " + text if text else "")
+        if text in siblings:
+            return f"{REPEATED_HEADING}\n{heading}"
+        siblings.add(text)
+        return heading
 
     def labelled(self, label: str, body: Sequence[nodes.Node]) -> str:
         """*label* (Markdown) followed by the blocks of *body*: on the same line
@@ -1230,7 +1275,13 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
     # ------------------------------------------------------ inline
 
     def visit_Text(self, node: nodes.Text) -> None:
-        self.add_inline(escape_inline(node.astext()).replace(" ", _BREAK))
+        # only the paragraph's first piece can begin a line (wrapping never
+        # breaks before a word that would start a block); a cell holds no blocks
+        first = not self.in_table and not any(
+            piece.strip(" " + _BREAK) for piece in self.frame.inline
+        )
+        text = escape_inline(node.astext(), line_start=first)
+        self.add_inline(text.replace(" ", _BREAK))
 
     def depart_Text(self, node: nodes.Text) -> None:
         pass
@@ -1324,8 +1375,20 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
 
     # ------------------------------------------------------ skipped
 
-    visit_comment = _skip
-    visit_raw = _skip
+    def visit_comment(self, node: nodes.Element) -> None:
+        """A comment for the CNCF repository's linters is kept where it was written."""
+        directive = linter_comment(node.astext())
+        if directive is not None and not self.in_table:
+            self.add_block(f"<!-- {directive} -->")
+        raise nodes.SkipNode
+
+    def visit_raw(self, node: nodes.Element) -> None:
+        """Raw output is never written, but for one HTML comment for the linters."""
+        comment = _HTML_COMMENT.fullmatch(node.astext())
+        if comment is not None and "html" in node.get("format", "").split():
+            self.visit_comment(nodes.comment(comment["inner"], comment["inner"]))
+        raise nodes.SkipNode
+
     visit_substitution_definition = _skip
     visit_system_message = _skip
     visit_toctree = _skip

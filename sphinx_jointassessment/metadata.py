@@ -81,6 +81,8 @@ class Metadata:
     sbom: Sbom | None
     stage: str | None
     links: tuple[SecurityLink, ...] = ()
+    #: the answer as written ("Yes, however, ..."), shown as it is
+    security_provider_text: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -168,6 +170,7 @@ def parse_metadata(
         languages=tuple(languages),
         sbom=sbom,
         stage=stage,
+        security_provider_text=" ".join(provider_text.split()) if provider_text else None,
     )
     return metadata, problems
 
@@ -229,10 +232,13 @@ def _sbom_cell(sbom: Sbom | None) -> list[nodes.Node] | None:
 
 
 def _provider_text(meta: Metadata) -> str | None:
+    """ "Yes" or "No" as the template writes it; an explanation after it as written."""
     if meta.security_provider is None:
         return None
     answer = "Yes" if meta.security_provider else "No"
-    return f"{answer}. {meta.security_provider_note}" if meta.security_provider_note else answer
+    if not meta.security_provider_note or not meta.security_provider_text:
+        return answer
+    return answer + meta.security_provider_text[len(answer) :]
 
 
 def render_metadata_table(meta: Metadata, *, caption: bool = True) -> list[nodes.Node]:

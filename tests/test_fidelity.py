@@ -79,5 +79,36 @@ def test_optional_sections_nobody_wrote_have_no_heading(app):
         assert title not in headings
         assert f"[{title}]" not in markdown  # nor in the table of contents
     # a required section nobody wrote stays, with its visible note
-    assert "**Not yet written:**" in _section(markdown, "Background")
+    assert "**Not yet written:**" in _section(markdown, "Non-goals")
     assert not [w for w in parse_warnings(app.warning.getvalue()) if w.code != "missing-section"]
+
+
+@pytest.mark.sphinx("jointassessment", testroot="fidelity")
+def test_text_reaches_the_markdown_as_written(app):
+    markdown = _markdown(app)
+    # no smart quotes, no dashes made of hyphens, no entities or escapes where plain
+    # characters are safe on GitHub
+    assert (
+        """The c7n's "policy" -- run by wrenctl -- answers Q&A: a > b, see 1.66.0 - or """
+        "snake_case." in markdown
+    )
+    assert "| Security Provider | Yes, however, only for the workloads it signs. |" in markdown
+
+
+@pytest.mark.sphinx("jointassessment", testroot="fidelity")
+def test_linter_comments_are_kept_where_written_in_rst_and_myst(app):
+    markdown = _markdown(app)
+    background = _section(markdown, "Background")
+    assert background.startswith("<!-- cSpell:ignore wrenctl -->\n\nThe c7n's")
+    assert _section(markdown, "Goal").startswith("<!-- markdownlint-disable MD024 -->\n\nWren's")
+    # other comments are the authors' notes: never submitted
+    assert "authors' note" not in markdown
+    assert markdown.count("<!--") == 2
+
+
+@pytest.mark.sphinx("html", testroot="fidelity")
+def test_html_keeps_smart_quotes_and_hides_the_comments(app):
+    app.build()
+    page = (app.outdir / "design.html").read_text(encoding="utf-8")
+    assert "c7n\u2019s" in page  # html keeps Sphinx's smart quotes
+    assert "cSpell" not in page  # a comment for the Markdown's linters: never shown
