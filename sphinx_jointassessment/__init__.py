@@ -14,7 +14,7 @@ from .bodies import setup_bodies
 from .builder import setup_builder
 from .checks import setup_checks
 from .closed_issue import setup_closed_issue
-from .config import get_config, setup_config
+from .config import setup_config
 from .domain import setup_domain
 from .finding import setup_finding
 from .hands_on import setup_hands_on
@@ -27,40 +27,12 @@ from .threat_matrix import setup_threat_matrix
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
     from sphinx.util.typing import ExtensionMetadata
 
 __version__ = "0.1.0"
 
 #: bumped whenever what the extension stores in the environment changes shape
 ENV_VERSION = 3  # 3: object kinds as an enum, bodies kept by Body
-
-
-def _check_config(app: Sphinx, config: Config) -> None:
-    """Report bad values once; make a relative outline path relative to conf.py's folder."""
-    from pathlib import Path
-
-    from sphinx.util import logging
-
-    from .outline import BUILTIN_OUTLINES
-    from .problems import setting_line
-
-    outline = config.jointassessment_outline
-    if outline and outline not in BUILTIN_OUTLINES and not Path(outline).is_absolute():
-        config.jointassessment_outline = str(Path(app.confdir, outline))
-    # the assembled Markdown must never be read back as a source page by the next build
-    outdir, srcdir = Path(app.outdir).resolve(), Path(app.srcdir).resolve()
-    if outdir.is_relative_to(srcdir) and outdir != srcdir:
-        pattern = outdir.relative_to(srcdir).as_posix()
-        if pattern not in config.exclude_patterns:
-            config.exclude_patterns = [*config.exclude_patterns, pattern]
-    logger = logging.getLogger(__name__)
-    conf_py = Path(app.confdir, "conf.py")  # where the value at fault is set
-    for error in get_config(app).errors:
-        line = setting_line(conf_py, error.split(":", 1)[0].split(" ", 1)[0])
-        logger.warning(
-            "%s", error, type="jointassessment", subtype="schema", location=f"{conf_py}:{line}"
-        )
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -81,7 +53,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_assembly(app)
     setup_builder(app)
     setup_latex_anchors(app)
-    app.connect("config-inited", _check_config)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,
