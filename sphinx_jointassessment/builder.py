@@ -21,6 +21,7 @@ from docutils import nodes
 from sphinx.builders import Builder
 from sphinx.util import logging
 from sphinx.util.docutils import new_document
+from sphinx.util.logging import is_suppressed_warning
 
 from .assembly import assemble
 from .checks import project_problems
@@ -30,6 +31,7 @@ from .kinds import Kind
 from .markdown_assessment import AssessmentMarkdown
 from .outline_checks import section_is_filled
 from .placeholders import ResolveContext, fill
+from .problems import WARNING_TYPE
 from .section import project_outline
 
 if TYPE_CHECKING:
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
+
+    from .problems import Problem
 
 logger = logging.getLogger(__name__)
 
@@ -173,8 +177,19 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
             for obj in domain.objects(kind)
         ]
     data["hands_on"] = _single(domain, Kind.HANDS_ON)
+    data["problems"] = [problem.as_json(env) for problem in reported_problems(env)]
+    return data
+
+
+def reported_problems(env: BuildEnvironment) -> list[Problem]:
+    """Every problem of the project that the build reports, in document order.
+
+    The configuration's first (they are reported first), then each page's. A problem
+    whose code ``suppress_warnings`` silences is left out, as Sphinx leaves out its
+    warning: the JSON, the summary line and ``check`` count the same problems.
+    """
     order = document_order(env)
-    problems = [*domain.problems(), *project_problems(env)]
+    problems = [*get_domain(env).problems(), *project_problems(env)]
     problems.sort(
         key=lambda p: (
             order.get(p.docname or "", len(order)),
@@ -185,8 +200,12 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
             p.message,
         )
     )
-    data["problems"] = [problem.as_json(env) for problem in problems]
-    return data
+    suppressed = env.config.suppress_warnings
+    return [
+        problem
+        for problem in [*get_config(env).problems, *problems]
+        if not is_suppressed_warning(WARNING_TYPE, problem.code.value, suppressed)
+    ]
 
 
 def _model_json(model: Any) -> dict[str, Any]:

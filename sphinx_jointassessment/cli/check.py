@@ -4,22 +4,39 @@ The build runs in-process (no second interpreter, the same Python packages) into
 temporary folder, so checking never leaves files in the docs folder. Every
 warning counts as a problem, not only the ``jointassessment`` ones: a MyST or
 docutils warning also means the assessment would not read as written.
+
+The problems are Sphinx's own log records, taken by a handler beside Sphinx's
+warning handler (with their location, type and subtype), never read back from
+the text Sphinx prints; the summary line is computed from the JSON the builder
+wrote, by the function the builder prints it with. So ``check``, the builder's
+summary and the JSON's ``problems`` agree, also under ``suppress_warnings``.
 """
 
 from __future__ import annotations
 
 import io
-import re
+import json
+import logging
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.logging import (
+    NAMESPACE,
+    OnceFilter,
+    SafeEncodingWriter,
+    WarningStreamHandler,
+    get_node_location,
+    is_suppressed_warning,
+)
 
 from .errors import EXIT_PROBLEMS, CliError
 
-_ENTRY = re.compile(
-    r"^(?:(?P<location>.*?): )?(?P<level>WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.*)$"
-)
-_TYPE = re.compile(r"\s\[(?P<type>[\w.-]+)\]$")
+#: the ``type`` of the extension's own warnings (see ``problems.WARNING_TYPE``)
+OWN_TYPE = "jointassessment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +53,11 @@ class BuildProblem:
         where = f"{self.location}: " if self.location else ""
         return f"{where}[{self.kind}] {self.message}"
 
+    @property
+    def is_own(self) -> bool:
+        """A problem of the extension's checks (the JSON lists exactly these)."""
+        return self.kind.startswith(f"{OWN_TYPE}.")
+
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
@@ -43,37 +65,96 @@ class BuildResult:
     #: the builder's summary line(s)
     summary: list[str]
     outdir: Path
+    #: the assembled assessment as the builder wrote it to JSON (None if it wrote none)
+    data: dict[str, Any] | None = None
 
 
-def parse_problems(text: str, srcdir: Path) -> list[BuildProblem]:
-    """The problems in Sphinx's warning stream (one per record, continuation lines joined)."""
-    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
-    records: list[tuple[str, str, list[str]]] = []
-    for line in text.splitlines():
-        match = _ENTRY.match(line)
-        if match is not None:
-            records.append((match["location"] or "", match["level"], [match["message"]]))
-        elif records and line.strip():
-            records[-1][2].append(line.strip())
-    problems = []
-    prefixes = sorted({str(srcdir) + "/", str(srcdir.resolve()) + "/"}, key=len, reverse=True)
-    for location, level, parts in records:
-        message = " ".join(parts)
-        kind_match = _TYPE.search(message)
-        kind = kind_match["type"] if kind_match else level.lower()
-        if kind_match:
-            message = message[: kind_match.start()]
-        for prefix in prefixes:
-            if location.startswith(prefix):
-                location = location[len(prefix) :]
-                break
-        problems.append(BuildProblem(location, kind, message.strip()))
-    return problems
+class ProblemRecorder(WarningStreamHandler):
+    """Keeps each warning of a build as a :class:`BuildProblem`, from Sphinx's records.
+
+    A :class:`~sphinx.util.logging.WarningStreamHandler`, so that Sphinx treats it as
+    its own: held back while pages are read or written and replayed once after
+    (``pending_warnings``). It sits before Sphinx's handler, so it sees each record
+    as it was logged (a ``(docname, line)`` location, the bare message), and it
+    filters as Sphinx does: ``suppress_warnings``, and ``once=True`` messages once.
+    """
+
+    def __init__(self, app: Sphinx) -> None:
+        super().__init__(SafeEncodingWriter(io.StringIO()))  # never written to: see emit()
+        self.setLevel(logging.WARNING)
+        self.addFilter(OnceFilter())
+        self._app = app
+        self._srcdirs = sorted(
+            {f"{app.srcdir}/", f"{Path(app.srcdir).resolve()}/"}, key=len, reverse=True
+        )
+        self.problems: list[BuildProblem] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            suppressed = self._app.config.suppress_warnings
+        except AttributeError:  # conf.py is still being read
+            suppressed = []
+        kind, subtype = getattr(record, "type", None), getattr(record, "subtype", None)
+        if is_suppressed_warning(kind or "", subtype or "", suppressed):
+            return False
+        return bool(super().filter(record))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        kind, subtype = getattr(record, "type", None), getattr(record, "subtype", None)
+        label = f"{kind}.{subtype}" if kind and subtype else kind or record.levelname.lower()
+        # the bare message, whatever record class Sphinx has made of it
+        text = logging.LogRecord.getMessage(record)
+        message = " ".join(line.strip() for line in text.splitlines() if line.strip())
+        self.problems.append(BuildProblem(self._location(record), label, message))
+
+    def _location(self, record: logging.LogRecord) -> str:
+        """``file:line`` relative to the docs folder, from any location Sphinx accepts."""
+        location = getattr(record, "location", None)
+        where: str | None
+        if isinstance(location, tuple):
+            docname, lineno = location
+            where = None
+            if docname:
+                where = str(self._app.env.doc2path(docname))
+                where = f"{where}:{lineno}" if lineno else where
+        elif isinstance(location, nodes.Node):
+            where = get_node_location(location)
+        elif location and ":" not in location:
+            where = str(self._app.env.doc2path(location))  # a docname
+        else:
+            where = location
+        where = (where or "").removesuffix(":")
+        for prefix in self._srcdirs:
+            if where.startswith(prefix):
+                return where[len(prefix) :]
+        return where
+
+    @classmethod
+    def attach(cls, app: Sphinx) -> ProblemRecorder:
+        """Put a recorder for *app* before Sphinx's own warning handler."""
+        recorder = cls(app)
+        logging.getLogger(NAMESPACE).handlers.insert(0, recorder)
+        return recorder
+
+
+class _RecordingSphinx(Sphinx):
+    """Sphinx, with a :class:`ProblemRecorder` from the first extension on.
+
+    Sphinx sets its logging up at the start of its constructor, removing any handler
+    there was; loading the first (built-in) extension is the first public step after
+    that, before any configuration value is checked, so nothing is missed.
+    """
+
+    recorder: ProblemRecorder | None = None
+
+    def setup_extension(self, extname: str) -> None:
+        if self.recorder is None:
+            self.recorder = ProblemRecorder.attach(self)
+        super().setup_extension(extname)
 
 
 def build_assessment(srcdir: Path, outdir: Path) -> BuildResult:
-    """Build *srcdir* with the ``jointassessment`` builder into *outdir*, capturing warnings."""
-    from sphinx.application import Sphinx
+    """Build *srcdir* with the ``jointassessment`` builder into *outdir*, recording warnings."""
     from sphinx.errors import SphinxError
     from sphinx.util.console import nocolor
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -83,19 +164,18 @@ def build_assessment(srcdir: Path, outdir: Path) -> BuildResult:
     if not (srcdir / "conf.py").is_file():
         raise CliError(f"{srcdir}: no conf.py in this folder (create one with `init`)")
     nocolor()
-    status, warnings = io.StringIO(), io.StringIO()
     try:
         # as sphinx-build does: docutils' global registries are restored afterwards, so
         # several builds in one process (tests, editors) do not see each other's nodes
         with patch_docutils(str(srcdir)), docutils_namespace():
-            app = Sphinx(
+            app = _RecordingSphinx(
                 str(srcdir),
                 str(srcdir),
                 str(outdir),
                 str(outdir / ".doctrees"),
                 "jointassessment",
-                status=status,
-                warning=warnings,
+                status=io.StringIO(),
+                warning=io.StringIO(),
                 freshenv=True,
             )
             app.build(force_all=True)
@@ -105,12 +185,23 @@ def build_assessment(srcdir: Path, outdir: Path) -> BuildResult:
         raise CliError(
             f"{srcdir}: the build failed: {type(exc).__name__}: {_short(str(exc))}"
         ) from None
-    summary = [
-        line.strip()
-        for line in re.sub(r"\x1b\[[0-9;]*m", "", status.getvalue()).splitlines()
-        if line.strip().startswith("jointassessment:")
-    ]
-    return BuildResult(parse_problems(warnings.getvalue(), srcdir), summary, outdir)
+    problems = app.recorder.problems if app.recorder is not None else []
+    data, summary = _written_assessment(app)
+    return BuildResult(problems, summary, outdir, data)
+
+
+def _written_assessment(app: Sphinx) -> tuple[dict[str, Any] | None, list[str]]:
+    """The JSON the builder wrote, and its summary line as the builder printed it."""
+    from ..builder import summary_line
+    from ..section import project_outline
+
+    output = project_outline(app.env).output
+    try:
+        text = (Path(app.outdir) / f"{output}.json").read_text(encoding="utf-8")
+    except OSError:
+        return None, []
+    data = json.loads(text)
+    return data, [f"{OWN_TYPE}: {summary_line(data, f'{output}.md')}"]
 
 
 def _short(message: str) -> str:
@@ -122,13 +213,30 @@ def _short(message: str) -> str:
     return " ".join(lines)
 
 
+def count_line(problems: list[BuildProblem], srcdir: Path) -> str:
+    """``N problems found in DIR``; with how many are not the assessment's own, if any.
+
+    The builder's summary counts the assessment's own problems (the JSON's), so the
+    line says how the two numbers add up when a MyST or docutils warning is among them.
+    """
+    line = f"{_plural(len(problems), 'problem')} found in {srcdir}"
+    others = sum(1 for problem in problems if not problem.is_own)
+    if others:
+        own = len(problems) - others
+        line += f" ({own} of the assessment, {_plural(others, 'other warning')} of the build)"
+    return line
+
+
+def _plural(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def run_check(srcdir: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="jointassessment-check-") as tmp:
         result = build_assessment(srcdir, Path(tmp) / "out")
     for problem in result.problems:
         print(problem)
-    for line in result.summary or ["jointassessment: the builder printed no summary"]:
+    for line in result.summary or [f"{OWN_TYPE}: the builder wrote no assessment"]:
         print(line)
-    count = len(result.problems)
-    print(f"{count} problem{'s' if count != 1 else ''} found in {srcdir}")
-    return EXIT_PROBLEMS if count else 0
+    print(count_line(result.problems, srcdir))
+    return EXIT_PROBLEMS if result.problems else 0
