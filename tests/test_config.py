@@ -250,33 +250,31 @@ def value_used(srcdir: Path, args: list[str], name: str, make_app: Any) -> Any:
     return getattr(app.config, name)
 
 
-@pytest.mark.parametrize("case", list(WRONG), ids=list(WRONG))
+CASES = {
+    **{f"wrong-{k}": (*v, True) for k, v in WRONG.items()},
+    **{f"right-{k}": (*v, False) for k, v in RIGHT.items()},
+}
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
 def test_a_wrong_value_is_one_located_schema_warning(
     case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], make_app: Any
 ) -> None:
-    line, args, name, expected = WRONG[case]
+    """And a right one none; either way the build exits 0 with the value shown used."""
+    line, args, name, expected, wrong = CASES[case]
     srcdir = write_project(tmp_path, line)
     status, stderr = sphinx_build(srcdir, tmp_path / "out", ["-b", "html", *args], capsys)
     assert status == 0, stderr
+    assert value_used(srcdir, args, name, make_app) == expected
+    if not wrong:
+        assert warnings_of(stderr) == []
+        return
     [warning] = warnings_of(stderr)
     assert warning.endswith("[jointassessment.schema]"), warning
     if line:
         assert warning.startswith(f"{srcdir / 'conf.py'}:{BAD_LINE}: WARNING: {name}: "), warning
     else:
         assert warning.startswith(f"WARNING: {name} (set with -D on the command line): ")
-    assert value_used(srcdir, args, name, make_app) == expected
-
-
-@pytest.mark.parametrize("case", list(RIGHT), ids=list(RIGHT))
-def test_a_right_value_gives_no_warning(
-    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], make_app: Any
-) -> None:
-    line, args, name, expected = RIGHT[case]
-    srcdir = write_project(tmp_path, line)
-    status, stderr = sphinx_build(srcdir, tmp_path / "out", ["-b", "html", *args], capsys)
-    assert status == 0
-    assert warnings_of(stderr) == []
-    assert value_used(srcdir, args, name, make_app) == expected
 
 
 def test_all_wrong_at_once_is_one_warning_each(
