@@ -124,23 +124,35 @@ def parse_score(
 ) -> tuple[float | None, str | None]:
     """A finite, non-negative score within the range; or the reason it is not."""
     if isinstance(value, bool) or value is None:
-        return None, f"score {value!r} is not a number"
+        return None, f"score {_short(value)} is not a number"
     if isinstance(value, str):
         try:
             value = float(value.strip())
         except ValueError:
-            return None, f"score {value!r} is not a number"
+            hint = " (a base-60 number such as 1:30 is not read as one)" if ":" in value else ""
+            return None, f"score {_short(value)} is not a number{hint}"
     if not isinstance(value, int | float):
         return None, f"score must be a number, not {_kind(value)}"
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer past float's range (10**400)
+        return None, f"score {_short(value)} is too large to be a number"
     if not math.isfinite(number):
-        return None, f"score {value!r} is not finite"
+        return None, f"score {_short(value)} is not finite"
     if number < 0:
-        return None, f"score {value!r} is negative"
+        return None, f"score {_short(value)} is negative"
     if score_range is not None and not score_range[0] <= number <= score_range[1]:
         low, high = score_range
-        return None, f"score {value!r} is outside jointassessment_score_range ({low:g}, {high:g})"
+        return None, (
+            f"score {_short(value)} is outside jointassessment_score_range ({low:g}, {high:g})"
+        )
     return (int(value) if isinstance(value, int) else number), None
+
+
+def _short(value: Any) -> str:
+    """*value* for a message: a number of thousands of digits is cut."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}...({len(text)} characters)"
 
 
 def format_score(score: float) -> str:

@@ -31,6 +31,11 @@ MAX_DEPTH = 40
 MAX_EXPANDED_NODES = 100_000
 #: half of a UTF-16 surrogate pair, which a ``\\u`` escape can make but UTF-8 cannot hold
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_TAG_PREFIX = "tag:yaml.org,2002:"
+_INT, _FLOAT, _STR = (_TAG_PREFIX + name for name in ("int", "float", "str"))
+#: what a constructor raises on a value that matches its tag's pattern but is not one
+#: (``2024-02-30``, ``!!int abc``, an integer of more than 4300 digits...)
+_CONSTRUCTOR_ERRORS = (ValueError, TypeError, KeyError, AttributeError, OverflowError)
 
 
 class YamlProblem(Exception):
@@ -85,8 +90,59 @@ class _LimitedComposer(Composer):
             self._depth -= 1
 
 
+class _Resolver(Resolver):
+    """YAML 1.1's resolver without base 60: ``1:30`` is the text "1:30", not 90.
+
+    YAML 1.1 reads digits separated by colons as a base-60 number (``1:30`` is 90,
+    ``10:30`` is 630): an author who wrote a time or a ratio would see another number
+    submitted, without a word. YAML 1.2 dropped the rule; so do we, and a score
+    written so is a ``bad-score`` at its line instead of a silent 90.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if tag in (_INT, _FLOAT) and ":" in value:
+            return _STR
+        return tag
+
+
+def _bad_scalar(node: Node, exc: Exception) -> str:
+    """Why a value whose tag was resolved (or given) cannot be constructed."""
+    kind = node.tag.removeprefix(_TAG_PREFIX)
+    value = node.value if isinstance(node.value, str) else ""
+    shown = repr(value if len(value) <= 40 else value[:40] + "...")
+    if kind == "int" and isinstance(exc, ValueError) and len(value) > 4300:
+        return f"an integer of {len(value)} digits is too long (at most 4300)"
+    if kind == "timestamp":
+        return f"{shown} is not a real date (quote it to write it as text)"
+    return f"{shown} is not a valid {kind} (quote it to write it as text)"
+
+
 class _LineConstructor(SafeConstructor):
     """Safe constructor building :class:`LineDict`/:class:`LineList` and refusing duplicates."""
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        """The value of *node*; one that its constructor refuses is a problem at its line.
+
+        PyYAML resolves ``2024-02-30`` as a date and ``!!int abc`` as an integer, then
+        its constructors raise plain Python errors on them: each would stop the build.
+        """
+        try:
+            return super().construct_object(node, deep=deep)
+        except _CONSTRUCTOR_ERRORS as exc:
+            raise YamlProblem(
+                Code.YAML_ERROR, f"invalid YAML: {_bad_scalar(node, exc)}", node.start_mark.line + 1
+            ) from None
+
+    def construct_yaml_int(self, node: ScalarNode) -> int:
+        if ":" in str(node.value):  # only with an explicit !!int: see _Resolver
+            raise ValueError("base 60")
+        return int(super().construct_yaml_int(node))
+
+    def construct_yaml_float(self, node: ScalarNode) -> float:
+        if ":" in str(node.value):
+            raise ValueError("base 60")
+        return float(super().construct_yaml_float(node))
 
     def construct_yaml_map(self, node: MappingNode) -> Any:
         data = LineDict()
@@ -141,19 +197,21 @@ class _LineConstructor(SafeConstructor):
         data.extend(self.construct_object(child, deep=True) for child in node.value)
 
 
+_LineConstructor.add_constructor(_INT, _LineConstructor.construct_yaml_int)  # type: ignore[type-var]
+_LineConstructor.add_constructor(_FLOAT, _LineConstructor.construct_yaml_float)  # type: ignore[type-var]
 _LineConstructor.add_constructor("tag:yaml.org,2002:str", _LineConstructor.construct_yaml_str)  # type: ignore[type-var]
 _LineConstructor.add_constructor("tag:yaml.org,2002:map", _LineConstructor.construct_yaml_map)  # type: ignore[type-var]
 _LineConstructor.add_constructor("tag:yaml.org,2002:seq", _LineConstructor.construct_yaml_seq)  # type: ignore[type-var]
 
 
-class _Loader(Reader, Scanner, Parser, _LimitedComposer, _LineConstructor, Resolver):
+class _Loader(Reader, Scanner, Parser, _LimitedComposer, _LineConstructor, _Resolver):
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
         Scanner.__init__(self)
         Parser.__init__(self)
         _LimitedComposer.__init__(self)
         _LineConstructor.__init__(self)
-        Resolver.__init__(self)
+        _Resolver.__init__(self)
 
 
 try:  # libyaml, when PyYAML was built with it (its wheels are)
@@ -165,7 +223,7 @@ else:
     HAVE_LIBYAML = True
 
 
-class _FastLoader(_LimitedComposer, _CParser, _LineConstructor, Resolver):
+class _FastLoader(_LimitedComposer, _CParser, _LineConstructor, _Resolver):
     """:class:`_Loader` with libyaml's scanner and parser, several times faster.
 
     Only the events come from libyaml: composing (with the depth limit), resolving
@@ -178,10 +236,10 @@ class _FastLoader(_LimitedComposer, _CParser, _LineConstructor, Resolver):
         _CParser.__init__(self, stream)
         _LimitedComposer.__init__(self)
         _LineConstructor.__init__(self)
-        Resolver.__init__(self)
+        _Resolver.__init__(self)
 
 
-class _CComposingLoader(_CParser, _LineConstructor, Resolver):
+class _CComposingLoader(_CParser, _LineConstructor, _Resolver):
     """:class:`_FastLoader` whose node graph is composed by libyaml as well.
 
     Used only for text whose nesting is bounded (:func:`_nesting_bound`); the
@@ -191,7 +249,7 @@ class _CComposingLoader(_CParser, _LineConstructor, Resolver):
     def __init__(self, stream: str) -> None:
         _CParser.__init__(self, stream)
         _LineConstructor.__init__(self)
-        Resolver.__init__(self)
+        _Resolver.__init__(self)
 
 
 #: what libyaml and the pure-Python loader may read differently: characters the reader
