@@ -312,3 +312,14 @@ def test_hostile_project_name_is_escaped_everywhere(tmp_path):
     check_markdown(markdown, render=True)
     assert not _BIDI_OR_CONTROL.search(markdown)
     check_json((assessment.outdir / "joint-assessment.json").read_bytes())
+
+
+# -- issue 18: what the red-team pass found ---------------------------------------------------
+
+
+def test_base_sixty_values_stay_as_written(hostile):
+    """Item 14: YAML 1.1 would read ``10:30`` as 630 and ``12:30:45`` as 45045."""
+    _srcdir, _html, assessment = hostile
+    markdown = (assessment.outdir / "joint-assessment.md").read_text(encoding="utf-8")
+    assert "NONE: Every day at 10:30 Score: 2" in markdown
+    assert "NONE: 12:30:45" in markdown
