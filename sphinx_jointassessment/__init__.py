@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 #: bumped whenever what the extension stores in the environment changes shape
-ENV_VERSION = 3  # 3: object kinds as an enum, bodies kept by Body
+ENV_VERSION = 4  # 4: sections keep the line of :from:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:

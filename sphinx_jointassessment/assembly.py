@@ -29,7 +29,7 @@ from .placeholders import (
     register_renderer,
 )
 from .problems import Code
-from .section import contribution_content, project_outline
+from .section import ASSEMBLY_PLACEHOLDER, contribution_content, project_outline
 from .threat_matrix import render_matrix
 
 if TYPE_CHECKING:
@@ -223,7 +223,8 @@ def assemble(context: ResolveContext, outline: Outline) -> nodes.section:
             stack.pop()
         stack[-1] += node
         stack.append(node)
-    fill(context, root, identify_tables=False)
+    # what it holds is inside the assessment: a copy holding the assessment is refused
+    fill(context, root, identify_tables=False, inside=frozenset({ASSEMBLY_PLACEHOLDER}))
     _prune_empty(root, outline)
     entries = [
         (int(node["ja-level"]), node[0].astext(), node["ids"][0])

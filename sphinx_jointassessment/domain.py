@@ -93,6 +93,14 @@ class JointAssessmentDomain(Domain):
     #: so when it starts): then a project without a ``joint-assessment`` page is still
     #: checked for missing sections. Not part of the environment: it is per build.
     assembling: bool = False
+    #: problems found while pages are resolved, not read (a placeholder that would copy
+    #: itself, see ``placeholders.fill``): reported once per build, not once per page,
+    #: and listed with the others. Per build, as :attr:`assembling` is.
+    resolve_problems: dict[tuple[str | None, int | None, str], Problem]
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        self.resolve_problems = {}
 
     # -- recording (while reading) ------------------------------------------------
 
@@ -255,7 +263,8 @@ class JointAssessmentDomain(Domain):
         """Problems recorded while reading, in document order."""
         order = document_order(self.env)
         docs = sorted(self.data["problems"], key=lambda d: (order.get(d, len(order)), d))
-        return [p for doc in docs for p in self.data["problems"][doc]]
+        found = [p for doc in docs for p in self.data["problems"][doc]]
+        return found + list(self.resolve_problems.values())
 
     def references(self) -> list[RoleReference]:
         return [

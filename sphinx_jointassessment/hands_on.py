@@ -26,6 +26,7 @@ from .checks import register_check
 from .config import get_config
 from .directive import AssessmentDirective, add_assessment_directive
 from .domain import get_domain
+from .finding import TABLE_KIND as FINDINGS_TABLE_KIND
 from .finding import findings_table
 from .kinds import Kind
 from .placeholders import make_placeholder, register_renderer
@@ -313,7 +314,7 @@ class HandsOnAssessmentDirective(AssessmentDirective):
 
 def setup_hands_on(app: Sphinx) -> None:
     add_assessment_directive(app, "hands-on-assessment", HandsOnAssessmentDirective)
-    register_renderer(BLOCK_KIND, _render_all)
+    register_renderer(BLOCK_KIND, _render_all, includes=(FINDINGS_TABLE_KIND,))
     register_renderer("hands-on-summary", _render_summary)
     register_renderer("hands-on-details", _render_details)
     register_renderer("hands-on-result", _render_result)

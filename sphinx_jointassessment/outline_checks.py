@@ -19,7 +19,7 @@ from .config import get_config
 from .domain import get_domain
 from .kinds import Kind
 from .problems import Code, Problem, setting_line
-from .section import KIND, labelled_section, project_outline
+from .section import KIND, assembly_placeholders, labelled_section, project_outline
 from .template_text import find_placeholders
 
 if TYPE_CHECKING:
@@ -66,6 +66,15 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
                 f"section {obj.id!r}: the section labelled {label!r} has no content",
                 obj.docname,
                 obj.lineno,
+            )
+        if assembly_placeholders(element):
+            yield Problem(
+                Code.INPUT_TOO_LARGE,
+                f"assessment-section {obj.id!r}: the section labelled {label!r} holds the "
+                "assembled assessment itself; it is copied without it, or the assessment "
+                "would copy itself without end",
+                obj.docname,
+                obj.model.from_line or obj.lineno,
             )
         for text, _source, line in find_placeholders(element, config.placeholder_patterns):
             yield Problem(

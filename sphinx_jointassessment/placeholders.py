@@ -10,7 +10,7 @@ placeholders so they are written again when the objects change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from docutils import nodes
@@ -19,6 +19,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .domain import JointAssessmentDomain, get_domain
+from .problems import Code, Problem, emit
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -42,6 +43,8 @@ class ResolveContext:
         self.docname = docname
         self.domain: JointAssessmentDomain = get_domain(env)
         self._cache: dict[str, Any] = {}
+        #: the placeholder kinds whose content is being rendered (see :func:`fill`)
+        self.inside: frozenset[str] = frozenset()
 
     def cached(self, key: str, compute: Callable[[], T]) -> T:
         """*compute*'s value, computed once per page: renderers called per node share it."""
@@ -66,11 +69,19 @@ class ResolveContext:
 
 Renderer = Callable[[ResolveContext, ja_placeholder], list[nodes.Node]]
 _RENDERERS: dict[str, Renderer] = {}
+#: kinds whose content a renderer writes itself, besides its own (see :func:`fill`)
+_INCLUDES: dict[str, frozenset[str]] = {}
 
 
-def register_renderer(kind: str, renderer: Renderer) -> None:
-    """Each feature registers how its placeholder kind is rendered."""
+def register_renderer(kind: str, renderer: Renderer, *, includes: Iterable[str] = ()) -> None:
+    """Each feature registers how its placeholder kind is rendered.
+
+    *includes* names the kinds whose content the renderer writes without their
+    placeholder (the hands-on block writes the Findings table itself), so that a
+    copy that would hold itself is found through them too.
+    """
     _RENDERERS[kind] = renderer
+    _INCLUDES[kind] = frozenset(includes)
 
 
 def make_placeholder(directive: SphinxDirective, kind: str, **attributes: Any) -> ja_placeholder:
@@ -87,6 +98,7 @@ def fill(
     pending: list[ja_placeholder] | None = None,
     *,
     identify_tables: bool = True,
+    inside: frozenset[str] = frozenset(),
 ) -> None:
     """Replace every placeholder under *root*, including placeholders the renderers add.
 
@@ -97,31 +109,67 @@ def fill(
     which ``cell-risks`` adds the risks): that content was searched with its page.
     Captioned tables get ids unless *identify_tables* is false (a renderer filling
     its own part of a page leaves that to the fill of the whole page).
+
+    A placeholder inside content that a placeholder of its own kind inserted (a
+    ``findings-table`` in a finding's notes, copied by the findings table) would
+    copy itself round after round, multiplying the page: it is left out of the copy
+    and reported at its block (:func:`_refuse_recursive`). *inside* names the kinds
+    whose content *root* is (the assembly fills what it made itself); a renderer
+    that fills its own content passes on, through the context, where it is.
     """
     if pending is None:  # the caller may have found them already
         pending = list(root.findall(ja_placeholder))
+    # each placeholder with the kinds of the placeholders whose content holds it
+    waiting = [(node, context.inside | inside) for node in pending]
     titled: list[nodes.table] = []
     for _round in range(8):
-        if not pending:
+        if not waiting:
             break
-        inserted: list[nodes.Node] = []
-        for node in pending:
+        inserted: list[tuple[nodes.Node, frozenset[str]]] = []
+        for node, outer in waiting:
+            kind = node["kind"]
+            if kind in outer:
+                _refuse_recursive(context, node)
+                node.replace_self([])
+                continue
             held = {id(child) for child in node.children}
-            renderer = _RENDERERS.get(node["kind"])
-            new = renderer(context, node) if renderer else []
+            renderer = _RENDERERS.get(kind)
+            inner = outer | {kind} | _INCLUDES.get(kind, frozenset())
+            saved, context.inside = context.inside, inner
+            try:
+                new = renderer(context, node) if renderer else []
+            finally:
+                context.inside = saved
             node.replace_self(new)
-            inserted.extend(child for child in new if id(child) not in held)
-        pending = []
-        for top in inserted:
+            inserted.extend((child, inner) for child in new if id(child) not in held)
+        waiting = []
+        for top, inner in inserted:
             for element in top.findall(nodes.Element):
                 if isinstance(element, ja_placeholder):
-                    pending.append(element)
+                    waiting.append((element, inner))
                 elif isinstance(element, nodes.table) and _needs_id(element):
                     titled.append(element)
-    for node in pending:  # nested deeper than the bound: dropped
+    for node, _outer in waiting:  # nested deeper than the bound: dropped
         node.replace_self([])
     if titled and identify_tables:
         _identify_titled_tables(root, titled)
+
+
+def _refuse_recursive(context: ResolveContext, node: ja_placeholder) -> None:
+    """Report, once per build, a placeholder left out of a copy of its own content."""
+    kind = node["kind"]
+    docname = context.env.path2doc(node.source) if node.source else None
+    key = (docname, node.line, kind)
+    if key in context.domain.resolve_problems:
+        return
+    problem = context.domain.resolve_problems[key] = Problem(
+        Code.INPUT_TOO_LARGE,
+        f"this {kind!r} block is inside content that it copies (a block it lists): "
+        "the copies leave it out, or it would copy itself without end",
+        docname,
+        node.line,
+    )
+    emit(context.env, problem)
 
 
 def _needs_id(table: nodes.table) -> bool:

@@ -8,6 +8,7 @@ The checks between sections (duplicate, empty, missing) are in :mod:`.outline_ch
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -23,6 +24,7 @@ from .directive import AssessmentDirective, add_assessment_directive
 from .domain import get_domain
 from .kinds import Kind
 from .outline import Outline, OutlineError, load_outline
+from .placeholders import ja_placeholder
 from .problems import Code, setting_line
 from .template_text import find_placeholders
 
@@ -39,6 +41,9 @@ KIND = Kind.SECTION
 #: class of the sentence a ``:from:`` directive shows in place ("The assessment's section
 #: "X" is Y."): for readers of the docs, never copied into the assessment
 FROM_NOTE_CLASS = "ja-section-from"
+#: the placeholder kind of the assembled assessment (``joint-assessment``): content that
+#: the assessment copies must not hold it, or the assessment would copy itself
+ASSEMBLY_PLACEHOLDER = "assessment"
 
 # -- the project's outline -----------------------------------------------------------------
 
@@ -81,6 +86,8 @@ class SectionContribution:
     from_label: str | None
     #: whether the in-place body had any content
     has_content: bool
+    #: the document line of the ``:from:`` option (problems of the source point there)
+    from_line: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "from": self.from_label}
@@ -128,6 +135,13 @@ class AssessmentSectionDirective(AssessmentDirective):
             container += self._from_note(title, from_label)
         elif has_content:
             container += self.parse_content_to_nodes(allow_section_headings=True)
+            for held in assembly_placeholders(container):
+                self.report(
+                    Code.INPUT_TOO_LARGE,
+                    "the section holds the assembled assessment itself; the assessment "
+                    "copies the section without it, or it would copy itself without end",
+                    line=held.line,
+                )
             for text, _source, line in find_placeholders(
                 container, get_config(self.env).placeholder_patterns
             ):
@@ -137,10 +151,17 @@ class AssessmentSectionDirective(AssessmentDirective):
         # the container itself: frozen once the page is read (images, smart quotes done)
         body = None if from_label else container
         if section is not None and section.contributable:
-            self.record(
-                KIND, key, title, SectionContribution(key, from_label, has_content), anchor, body
-            )
+            model = SectionContribution(key, from_label, has_content, self._option_line("from"))
+            self.record(KIND, key, title, model, anchor, body)
         return [container]
+
+    def _option_line(self, name: str) -> int:
+        """The document line of option *name* (rST ``:name:``, MyST also ``name:``)."""
+        option = re.compile(rf"\s*:?{re.escape(name)}:")
+        for offset, text in enumerate(self.block_text.splitlines()):
+            if offset and option.match(text):
+                return int(self.lineno) + offset
+        return int(self.lineno)
 
     def _from_note(self, title: str, label: str) -> nodes.paragraph:
         para = nodes.paragraph(classes=[FROM_NOTE_CLASS])
@@ -180,6 +201,13 @@ def labelled_section(env: BuildEnvironment, label: str) -> tuple[str, nodes.Elem
     return None
 
 
+def assembly_placeholders(root: nodes.Element) -> list[ja_placeholder]:
+    """The assembled assessment's placeholders under *root* (``joint-assessment`` blocks)."""
+    return [
+        node for node in root.findall(ja_placeholder) if node.get("kind") == ASSEMBLY_PLACEHOLDER
+    ]
+
+
 def contribution_content(env: BuildEnvironment, obj: AssessmentObject) -> list[nodes.Node] | None:
     """Copies of what *obj* contributes: its body, or the labelled section without its title.
 
@@ -187,10 +215,20 @@ def contribution_content(env: BuildEnvironment, obj: AssessmentObject) -> list[n
     an ``assessment-section`` directive shows in place (it speaks to readers of the
     docs, not of the assessment), and the parts of the section that are contributed
     to other outline keys, which the assessment shows under their own headings.
+    Either way the assembled assessment itself is left out, if the content holds it
+    (a ``:from:`` label on the page of the ``joint-assessment`` block): that is
+    reported where it is written, and a copy holding it would copy the assessment
+    into itself.
     """
     model: SectionContribution = obj.model
     if model.from_label is None:
-        return obj.body.content() if obj.body is not None else []
+        content = obj.body.content() if obj.body is not None else []
+        for node in content:
+            if isinstance(node, nodes.Element):
+                for held in assembly_placeholders(node):
+                    if held.parent is not None:
+                        held.parent.remove(held)
+        return [node for node in content if not _is_assembly(node)]
     found = labelled_section(env, model.from_label)
     if found is None:
         return None
@@ -225,9 +263,15 @@ def _contributed_elsewhere(env: BuildEnvironment, key: str) -> set[str]:
     return ids
 
 
+def _is_assembly(node: nodes.Node) -> bool:
+    return isinstance(node, ja_placeholder) and node.get("kind") == ASSEMBLY_PLACEHOLDER
+
+
 def _belongs_elsewhere(node: nodes.Node, elsewhere: set[str]) -> bool:
     if not isinstance(node, nodes.Element):
         return False
+    if _is_assembly(node):  # the assessment itself: see contribution_content
+        return True
     classes = node.get("classes", [])
     if FROM_NOTE_CLASS in classes or "ja-section" in classes:
         return True

@@ -323,3 +323,50 @@ def test_base_sixty_values_stay_as_written(hostile):
     markdown = (assessment.outdir / "joint-assessment.md").read_text(encoding="utf-8")
     assert "NONE: Every day at 10:30 Score: 2" in markdown
     assert "NONE: 12:30:45" in markdown
+
+
+def test_no_table_or_assessment_copies_itself(hostile):
+    """Item 3: a findings-table in a finding's notes, an assessment inside a section."""
+    _srcdir, html, assessment = hostile
+    for name, page in html.all_pages().items():
+        soup = BeautifulSoup(page, "html.parser")
+        assert not soup.select("table.ja-findings-table table.ja-findings-table"), name
+        assert not soup.select(".ja-assessment .ja-assessment"), name
+    markdown = (assessment.outdir / "joint-assessment.md").read_text(encoding="utf-8")
+    assert markdown.count("# Joint-assessment of") == 1
+    assert len(markdown) < 100_000
+
+
+@pytest.mark.parametrize(
+    ("name", "page", "from_line"),
+    [
+        (
+            "index.rst",
+            "T\n=\n\n.. assessment-section:: overview.background\n   :from: loop\n\n"
+            ".. _loop:\n\nLoop\n----\n\nText.\n\n.. joint-assessment::\n",
+            5,
+        ),
+        (
+            "index.md",
+            "# T\n\n```{assessment-section} overview.background\n:from: loop\n```\n\n"
+            "(loop)=\n## Loop\n\nText.\n\n```{joint-assessment}\n```\n",
+            4,
+        ),
+    ],
+)
+def test_a_from_section_holding_the_assessment_is_not_copied_into_itself(
+    tmp_path, name, page, from_line
+):
+    """Item 3: the last section of the assessment's page used as a ``:from:`` source."""
+    srcdir = _project(tmp_path, {name: page})
+    for builder in ("html", "jointassessment"):
+        built = build(srcdir, builder, builddir=tmp_path / builder)
+        found = codes_at(warning_records(built.warnings))
+        assert (name, from_line, "input-too-large") in found
+        assert {code for _n, _l, code in found} == {"input-too-large", "missing-section"}
+    markdown = (tmp_path / "jointassessment" / "jointassessment" / "joint-assessment.md").read_text(
+        encoding="utf-8"
+    )
+    assert markdown.count("# Joint-assessment of") == 1
+    background = markdown.split("### Background", 1)[1].split("\n## ", 1)[0]
+    assert "Text." in background  # the section itself is copied
