@@ -16,6 +16,9 @@ compare the two on the same machine:
 * ``assessment``: the ``findings`` project (``ext`` only) plus a page with
   ``joint-assessment`` and one page contributing every required outline section,
   so that the ``jointassessment`` builder has a complete assessment to write.
+* ``titles``: a ``joint-assessment`` page and a threat matrix whose title is ``x``
+  and a run of dots, in two variants of its own: ``long`` (a million characters,
+  which took 7.5 minutes before issue 18) and ``short`` (``x.``).
 
 Content is deterministic (no randomness, no dates): the same arguments always
 give the same files. Usable alone::
@@ -30,7 +33,11 @@ import shutil
 from pathlib import Path
 
 VARIANTS = ("ext", "plain", "table")
-PROJECTS = ("matrices", "findings", "assessment")
+#: variants of the ``titles`` project
+TITLE_VARIANTS = ("short", "long")
+PROJECTS = ("matrices", "findings", "assessment", "titles")
+#: characters of the long title
+LONG_TITLE = 1_000_000
 
 COMPONENTS = ("Server", "Agent", "Container (same node)", "Container (diff node)")
 ATTACK_CLASSES = ("Identity Theft", "Compromise", "Denial of Service")
@@ -94,6 +101,9 @@ def _conf(variant: str, project: str) -> str:
             # findings without a hands-on-assessment block are reported once; the plain
             # variant has no such check, so keep both builds free of warnings
             lines.append('suppress_warnings = ["jointassessment.hands-on-inconsistent"]')
+        if project == "titles":  # a page or two, not a whole assessment
+            lines.append('suppress_warnings = ["jointassessment.missing-section"]')
+            lines.append("jointassessment_max_input_bytes = 4 * 1024 * 1024")
     return "\n".join(lines) + "\n"
 
 
@@ -416,7 +426,53 @@ def assessment(dest: Path, pages: int = 500, per_page: int = 10) -> Path:
     return root
 
 
+# -- titles of punctuation runs ------------------------------------------------------------
+
+
+def titles(dest: Path, variant: str, length: int = LONG_TITLE, *, subheading: bool = False) -> Path:
+    """A threat matrix titled ``x`` and a run of dots (*length* characters, or 2 for ``short``).
+
+    With *subheading*, a section's sub-heading has the same title (rST then checks an
+    underline as long, which is docutils' own cost).
+    """
+    if variant not in TITLE_VARIANTS:
+        raise ValueError(f"the titles project has the variants {TITLE_VARIANTS}")
+    title = "x" + "." * ((length if variant == "long" else 2) - 1)
+    root = _fresh(dest)
+    blocks = [
+        _heading("Blocks"),
+        f".. threat-matrix:: {title}",
+        "   :name: long",
+        "",
+        "   components: [Server, Agent]",
+        "   cells:",
+        *(
+            f"     - {{victim: {victim}, attacker: {attacker}, label: NONE, text: t}}"
+            for victim in ("Server", "Agent")
+            for attacker in ("Server", "Agent")
+        ),
+        "",
+        ".. assessment-section:: overview.background",
+        "",
+        "   Background.",
+        "",
+    ]
+    if subheading:
+        blocks += [f"   {line}" for line in _heading(title, "-").splitlines()]
+        blocks += ["", "   Text.", ""]
+    files = {
+        "conf.py": _conf("ext", "titles"),
+        "index.rst": _toctree_page("Titles", ["blocks", "assessment"]),
+        "blocks.rst": "\n".join(blocks),
+        "assessment.rst": f"{_heading('Joint assessment')}\n.. joint-assessment::\n",
+    }
+    _write(root, files)
+    return root
+
+
 def generate(project: str, variant: str, dest: Path, pages: int | None = None) -> Path:
+    if project == "titles":
+        return titles(dest, variant, pages or LONG_TITLE)
     if project == "matrices":
         return matrices(dest, variant, pages or 200)
     if project == "findings":
@@ -431,9 +487,11 @@ def generate(project: str, variant: str, dest: Path, pages: int | None = None) -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("project", choices=PROJECTS)
-    parser.add_argument("variant", choices=VARIANTS)
+    parser.add_argument("variant", choices=VARIANTS + TITLE_VARIANTS)
     parser.add_argument("dest", type=Path)
-    parser.add_argument("--pages", type=int, default=None)
+    parser.add_argument(
+        "--pages", type=int, default=None, help="pages (for titles: the long title's length)"
+    )
     args = parser.parse_args(argv)
     root = generate(args.project, args.variant, args.dest, args.pages)
     print(root)

@@ -315,6 +315,23 @@ class Bench:
         row.ext = [e for _, e in results]
         self.rows.append(row)
 
+    def titles(self) -> None:
+        """Issue 18: a 1M-character title of dots took 7.5 minutes in the builder."""
+        short = generate.generate("titles", "short", self.sources / "titles-short")
+        long = generate.generate("titles", "long", self.sources / "titles-long")
+        print(
+            f"# jointassessment builder, {generate.LONG_TITLE:,}-character titles against short",
+            file=sys.stderr,
+        )
+        results = self.pair(
+            lambda: self.cleanup(self.fresh_build(short, "jointassessment")),
+            lambda: self.cleanup(self.fresh_build(long, "jointassessment")),
+        )
+        row = Row(f"`jointassessment`: {generate.LONG_TITLE:,}-character title vs a short one", 2.0)
+        row.plain = [p for p, _ in results]  # here "plain" is the same page, titles short
+        row.ext = [e for _, e in results]
+        self.rows.append(row)
+
     def cleanup(self, built: tuple[Build, Path]) -> Build:
         build, folder = built
         shutil.rmtree(folder, ignore_errors=True)
@@ -399,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=("matrices", "findings", "builder"),
+        choices=("matrices", "findings", "builder", "titles"),
         help="run only these benchmarks (findings includes the incremental rebuild)",
     )
     parser.add_argument(
@@ -430,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     try:
         bench.warm_up()
-        for name in args.only or ("matrices", "findings", "builder"):
+        for name in args.only or ("matrices", "findings", "builder", "titles"):
             getattr(bench, name)()
     except (BuildFailed, AssertionError) as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)

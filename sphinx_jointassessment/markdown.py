@@ -320,17 +320,55 @@ def _strip_heading_markdown(markdown: str) -> str:
     end (``&amp;``) is left alone (MD026 ignores it, and cutting its ``;`` would
     show the entity's name). A heading of punctuation only ("...") keeps it,
     its last character written as a numeric entity, which MD026 accepts.
+
+    The text is cut once, at an end found by stepping back over it: a title of a
+    million dots costs a million steps, not a million copies of the title; and
+    without a backslash or an entity at the cut, one ``rstrip``.
     """
-    original = text = markdown.rstrip()
-    while text and text[-1] in _HEADING_PUNCTUATION and not _TRAILING_ENTITY.search(text):
-        text = text[:-1]
-        backslashes = len(text) - len(text.rstrip("\\"))
-        if backslashes % 2 == 1:
-            text = text[:-1]
-        text = text.rstrip()
-    if not text and original:
+    original = markdown.rstrip()
+    kept = original.rstrip(_HEADING_PUNCTUATION + _WHITESPACE)
+    end = len(kept)
+    if kept.endswith("\\") or original[end : end + 1] == ";":
+        end = _heading_end(original)
+    if not end and original:
         return f"{original[:-1]}&#{ord(original[-1])};"
-    return text
+    return original[:end]
+
+
+#: every character that ``str.strip()`` removes (those for which ``str.isspace()`` holds)
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def _heading_end(original: str) -> int:
+    """Where :func:`_strip_heading_markdown` cuts, found one character at a time."""
+    end = len(original)
+    while end and original[end - 1] in _HEADING_PUNCTUATION:
+        if original[end - 1] == ";" and _ends_with_entity(original, end):
+            break
+        end -= 1
+        backslashes = 0
+        while backslashes < end and original[end - 1 - backslashes] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 1:
+            end -= 1
+        while end and original[end - 1].isspace():
+            end -= 1
+    return end
+
+
+#: the longest entity worth keeping whole: ``&CounterClockwiseContourIntegral;`` is 33
+_LONGEST_ENTITY = 40
+
+
+def _ends_with_entity(text: str, end: int) -> bool:
+    """Whether ``text[:end]`` ends with an entity (looked for in its last characters only)."""
+    if not text[end - 2 : end - 1].isalnum():  # "&...;" has a letter or digit before ";"
+        return False
+    start = text.rfind("&", max(0, end - _LONGEST_ENTITY), end)
+    return start >= 0 and _TRAILING_ENTITY.fullmatch(text, start, end) is not None
 
 
 def _slug_char(char: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -214,3 +215,90 @@ def test_a_build_goes_on_past_any_yaml_scalar(tmp_path_factory, score, link):
     built = build(srcdir)
     for _name, line, code in codes_at(warning_records(built.warnings)):
         assert line in (11, 19), (line, code)
+
+
+# -- titles of punctuation runs --------------------------------------------------------------
+
+#: what a heading's end may hold: MD026 punctuation (ASCII and full-width), escapes,
+#: entities, spaces, and the characters around them
+RUNS = (".", ",", ";", ":", "!", "\u3002", "\uff0c", "\\", "\\.", " ", "\u3000", "&amp;", "&#12;",
+        "&x", "#", "x", "-")  # fmt: skip
+
+
+@st.composite
+def punctuation_titles(draw: st.DrawFn) -> str:
+    """A title made of runs of punctuation (and a few other characters), up to ~3000 long."""
+    runs = draw(
+        st.lists(st.tuples(st.sampled_from(RUNS), st.integers(1, 300)), min_size=1, max_size=10)
+    )
+    return "".join(piece * count for piece, count in runs)
+
+
+def _oracle(markdown: str) -> str:
+    """The clean-up as it was written before issue 18 (quadratic, obviously right)."""
+    from sphinx_jointassessment.markdown import _HEADING_PUNCTUATION, _TRAILING_ENTITY
+
+    original = text = markdown.rstrip()
+    while text and text[-1] in _HEADING_PUNCTUATION and not _TRAILING_ENTITY.search(text):
+        text = text[:-1]
+        backslashes = len(text) - len(text.rstrip("\\"))
+        if backslashes % 2 == 1:
+            text = text[:-1]
+        text = text.rstrip()
+    if not text and original:
+        return f"{original[:-1]}&#{ord(original[-1])};"
+    return text
+
+
+class _CountingPattern:
+    """Stands for a compiled pattern; counts the characters each match call may scan."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.scanned = 0
+
+    def _count(self, text: str, pos: int = 0, endpos: int | None = None) -> None:
+        self.scanned += (len(text) if endpos is None else endpos) - pos
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        self._count(text, pos, endpos)
+        return self.pattern.search(text, pos, len(text) if endpos is None else endpos)
+
+    def fullmatch(
+        self, text: str, pos: int = 0, endpos: int | None = None
+    ) -> re.Match[str] | None:
+        self._count(text, pos, endpos)
+        return self.pattern.fullmatch(text, pos, len(text) if endpos is None else endpos)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(title=punctuation_titles(), lead=st.sampled_from(["x", "", "Title ", "&amp;"]))
+def test_heading_clean_up_of_punctuation_runs_is_linear(title, lead):
+    """Item 5: the same result as before, with work in proportion to the title.
+
+    The work counted is what the entity pattern is asked to scan, which was the
+    whole title once per character removed (125,000 dots: 9 s; 1,000,000: 7.5 min).
+    """
+    from sphinx_jointassessment import markdown
+
+    counting = _CountingPattern(markdown._TRAILING_ENTITY)
+    text = lead + title
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(markdown, "_TRAILING_ENTITY", counting)
+        got = markdown._strip_heading_markdown(text)
+    assert counting.scanned <= 50 * len(text) + 50
+    assert got == _oracle(text)
+
+
+def test_heading_clean_up_work_grows_linearly(monkeypatch):
+    """Ten times the dots (and semicolons, which may end an entity): ten times the work."""
+    from sphinx_jointassessment import markdown
+
+    counting = _CountingPattern(markdown._TRAILING_ENTITY)
+    monkeypatch.setattr(markdown, "_TRAILING_ENTITY", counting)
+    work = []
+    for size in (1_000, 10_000):
+        counting.scanned = 0
+        markdown._strip_heading_markdown("x" + "a;" * size + ".;" * size)
+        work.append(counting.scanned)
+    assert work[1] <= 10 * work[0] + 100
