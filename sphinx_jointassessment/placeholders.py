@@ -43,8 +43,10 @@ class ResolveContext:
         self.docname = docname
         self.domain: JointAssessmentDomain = get_domain(env)
         self._cache: dict[str, Any] = {}
-        #: the placeholder kinds whose content is being rendered (see :func:`fill`)
+        #: the placeholder kinds whose content is being rendered, and the nearest of
+        #: those placeholders written in a page (see :func:`fill`)
         self.inside: frozenset[str] = frozenset()
+        self.written: ja_placeholder | None = None
 
     def cached(self, key: str, compute: Callable[[], T]) -> T:
         """*compute*'s value, computed once per page: renderers called per node share it."""
@@ -119,47 +121,58 @@ def fill(
     """
     if pending is None:  # the caller may have found them already
         pending = list(root.findall(ja_placeholder))
-    # each placeholder with the kinds of the placeholders whose content holds it
-    waiting = [(node, context.inside | inside) for node in pending]
+    # each placeholder with the kinds of the placeholders whose content holds it, and
+    # the nearest of those written in a page (where a refused copy is reported)
+    Waiting = tuple[ja_placeholder, frozenset[str], ja_placeholder | None]
+    waiting: list[Waiting] = [(node, context.inside | inside, context.written) for node in pending]
     titled: list[nodes.table] = []
     for _round in range(8):
         if not waiting:
             break
-        inserted: list[tuple[nodes.Node, frozenset[str]]] = []
-        for node, outer in waiting:
+        inserted: list[tuple[nodes.Node, frozenset[str], ja_placeholder | None]] = []
+        for node, outer, origin in waiting:
             kind = node["kind"]
+            written = node if node.source else origin
             if kind in outer:
-                _refuse_recursive(context, node)
+                _refuse_recursive(context, node, written)
                 node.replace_self([])
                 continue
             held = {id(child) for child in node.children}
             renderer = _RENDERERS.get(kind)
             inner = outer | {kind} | _INCLUDES.get(kind, frozenset())
-            saved, context.inside = context.inside, inner
+            saved = context.inside, context.written
+            context.inside, context.written = inner, written
             try:
                 new = renderer(context, node) if renderer else []
             finally:
-                context.inside = saved
+                context.inside, context.written = saved
             node.replace_self(new)
-            inserted.extend((child, inner) for child in new if id(child) not in held)
+            inserted.extend((child, inner, written) for child in new if id(child) not in held)
         waiting = []
-        for top, inner in inserted:
+        for top, inner, written in inserted:
             for element in top.findall(nodes.Element):
                 if isinstance(element, ja_placeholder):
-                    waiting.append((element, inner))
+                    waiting.append((element, inner, written))
                 elif isinstance(element, nodes.table) and _needs_id(element):
                     titled.append(element)
-    for node, _outer in waiting:  # nested deeper than the bound: dropped
+    for node, _outer, _origin in waiting:  # nested deeper than the bound: dropped
         node.replace_self([])
     if titled and identify_tables:
         _identify_titled_tables(root, titled)
 
 
-def _refuse_recursive(context: ResolveContext, node: ja_placeholder) -> None:
-    """Report, once per build, a placeholder left out of a copy of its own content."""
-    kind = node["kind"]
-    docname = context.env.path2doc(node.source) if node.source else None
-    key = (docname, node.line, kind)
+def _refuse_recursive(
+    context: ResolveContext, node: ja_placeholder, written: ja_placeholder | None
+) -> None:
+    """Report, once per build, a placeholder left out of a copy of its own content.
+
+    A placeholder that the assembly made (its Findings table) is reported at the
+    nearest block around it that is written in a page (*written*).
+    """
+    where = written or node
+    kind = where["kind"]
+    docname = context.env.path2doc(where.source) if where.source else None
+    key = (docname, where.line, kind)
     if key in context.domain.resolve_problems:
         return
     problem = context.domain.resolve_problems[key] = Problem(
@@ -167,7 +180,7 @@ def _refuse_recursive(context: ResolveContext, node: ja_placeholder) -> None:
         f"this {kind!r} block is inside content that it copies (a block it lists): "
         "the copies leave it out, or it would copy itself without end",
         docname,
-        node.line,
+        where.line,
     )
     emit(context.env, problem)
 
