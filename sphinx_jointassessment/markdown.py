@@ -359,15 +359,16 @@ def _heading_end(original: str) -> int:
     return end
 
 
-#: the longest entity worth keeping whole: ``&CounterClockwiseContourIntegral;`` is 33
-_LONGEST_ENTITY = 40
-
-
 def _ends_with_entity(text: str, end: int) -> bool:
-    """Whether ``text[:end]`` ends with an entity (looked for in its last characters only)."""
+    """Whether ``text[:end]`` ends with an entity.
+
+    It can only start at the last ``&``; and :func:`_heading_end` asks at most once
+    per heading (after a ``;`` that follows a letter or a digit the cut stops either
+    way), so the search back for that ``&`` keeps the clean-up linear.
+    """
     if not text[end - 2 : end - 1].isalnum():  # "&...;" has a letter or digit before ";"
         return False
-    start = text.rfind("&", max(0, end - _LONGEST_ENTITY), end)
+    start = text.rfind("&", 0, end)
     return start >= 0 and _TRAILING_ENTITY.fullmatch(text, start, end) is not None
 
 

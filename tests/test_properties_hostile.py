@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import os
-import re
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +28,17 @@ from sphinx_jointassessment.yamlsafe import YamlLimits, YamlProblem, load_yaml
 
 from .test_security_support import build, codes_at, warning_records, write_sources
 
+if TYPE_CHECKING:
+    import re
+
 EXAMPLES = int(os.environ.get("PROPERTY_EXAMPLES", "200"))
+#: the same examples on every run unless PROPERTY_RANDOM is set (as tests/test_properties_all.py)
+PURE = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=os.environ.get("PROPERTY_RANDOM") is None,
+)
 LIMITS = YamlLimits(1 << 20)
 CONFIG = AssessmentConfig(
     project="P",
@@ -102,20 +112,26 @@ def _matrix_body(key: str, scalar: str) -> tuple[str, int]:
     return "\n".join(lines) + "\n", len(lines)
 
 
+def _load(body: str) -> tuple[object, YamlProblem | None]:
+    """The loaded body, or the problem the loader raised."""
+    try:
+        return load_yaml(body, LIMITS), None
+    except YamlProblem as problem:
+        return None, problem
+
+
 def _is_base_sixty(text: str) -> bool:
     return ":" in text and not text.startswith("!!") and "-" not in text
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
+@PURE
 @given(scalar=yaml_scalars(), key=st.sampled_from(["score", "text", "label"]))
 def test_a_yaml_scalar_is_a_located_problem_or_kept(scalar, key):
     """In a matrix cell: a yaml-error, schema or bad-score problem at its line, or kept."""
     body, line = _matrix_body(key, scalar)
-    try:
-        data = load_yaml(body, LIMITS)
-    except YamlProblem as problem:
-        assert problem.code is Code.YAML_ERROR, problem.message
-        assert problem.line == line, problem.message
+    data, problem = _load(body)
+    if problem is not None:
+        assert (problem.code, problem.line) == (Code.YAML_ERROR, line), problem.message
         return
     matrix, problems = parse_matrix(data, "m", "M", CONFIG)
     at_value = [p for p in problems if p.line == line]
@@ -126,24 +142,23 @@ def test_a_yaml_scalar_is_a_located_problem_or_kept(scalar, key):
     assert matrix is not None
     entry = matrix.cells[0].entries[0]
     if key == "score":
-        assert entry.score is not None and entry.score >= 0
+        assert entry.score is not None
+        assert entry.score >= 0
         assert math.isfinite(float(entry.score))
     if _is_base_sixty(scalar) and key != "score":
         # written as text, never read as a number of minutes
         assert (entry.text if key == "text" else entry.label) == scalar
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
+@PURE
 @given(scalar=yaml_scalars(), as_key=st.booleans())
 def test_a_yaml_scalar_as_a_security_link_is_a_located_problem(scalar, as_key):
     """``Doc: VALUE`` (or ``VALUE: URL``) lines of assessment-metadata."""
-    body = (
-        "Security file: https://example.org/s\n"
-        + (f"{scalar}: https://example.org/x\n" if as_key else f"Doc: {scalar}\n")
+    body = "Security file: https://example.org/s\n" + (
+        f"{scalar}: https://example.org/x\n" if as_key else f"Doc: {scalar}\n"
     )
-    try:
-        data = load_yaml(body, LIMITS)
-    except YamlProblem as problem:
+    data, problem = _load(body)
+    if problem is not None:
         assert (problem.code, problem.line) == (Code.YAML_ERROR, 2), problem.message
         return
     links, problems = parse_links(data)
@@ -264,14 +279,12 @@ class _CountingPattern:
         self._count(text, pos, endpos)
         return self.pattern.search(text, pos, len(text) if endpos is None else endpos)
 
-    def fullmatch(
-        self, text: str, pos: int = 0, endpos: int | None = None
-    ) -> re.Match[str] | None:
+    def fullmatch(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         self._count(text, pos, endpos)
         return self.pattern.fullmatch(text, pos, len(text) if endpos is None else endpos)
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
+@PURE
 @given(title=punctuation_titles(), lead=st.sampled_from(["x", "", "Title ", "&amp;"]))
 def test_heading_clean_up_of_punctuation_runs_is_linear(title, lead):
     """Item 5: the same result as before, with work in proportion to the title.
