@@ -10,6 +10,11 @@ warning handler (with their location, type and subtype), never read back from
 the text Sphinx prints; the summary line is computed from the JSON the builder
 wrote, by the function the builder prints it with. So ``check``, the builder's
 summary and the JSON's ``problems`` agree, also under ``suppress_warnings``.
+
+A build runs the folder's ``conf.py``, which is Python: plain ``check DIR`` is for
+folders you trust. ``check --untrusted --conf-dir TRUSTED DIR`` (a pull request
+from someone you do not trust) builds DIR with TRUSTED's ``conf.py`` instead, with
+:mod:`sphinx_jointassessment.untrusted` refusing what a page could run or read.
 """
 
 from __future__ import annotations
@@ -17,10 +22,13 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import sys
 import tempfile
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -34,6 +42,9 @@ from sphinx.util.logging import (
 )
 
 from .errors import EXIT_PROBLEMS, CliError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 #: the ``type`` of the extension's own warnings (see ``problems.WARNING_TYPE``)
 OWN_TYPE = "jointassessment"
@@ -153,24 +164,41 @@ class _RecordingSphinx(Sphinx):
         super().setup_extension(extname)
 
 
-def build_assessment(srcdir: Path, outdir: Path) -> BuildResult:
-    """Build *srcdir* with the ``jointassessment`` builder into *outdir*, recording warnings."""
+def build_assessment(
+    srcdir: Path, outdir: Path, *, confdir: Path | None = None, untrusted: bool = False
+) -> BuildResult:
+    """Build *srcdir* with the ``jointassessment`` builder into *outdir*, recording warnings.
+
+    With *confdir*, the ``conf.py`` there is used instead of *srcdir*'s own (which
+    is then never imported). *untrusted* adds what
+    :mod:`sphinx_jointassessment.untrusted` refuses, and keeps Python from importing
+    modules from *srcdir* or a folder above it.
+    """
     from sphinx.errors import SphinxError
     from sphinx.util.console import nocolor
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-    if not srcdir.is_dir():
-        raise CliError(f"{srcdir}: no such folder")
-    if not (srcdir / "conf.py").is_file():
-        raise CliError(f"{srcdir}: no conf.py in this folder (create one with `init`)")
+    confdir = confdir or srcdir
+    for folder in {srcdir, confdir}:
+        if not folder.is_dir():
+            raise CliError(f"{folder}: no such folder")
+    if not (confdir / "conf.py").is_file():
+        raise CliError(f"{confdir}: no conf.py in this folder (create one with `init`)")
+    if untrusted and confdir.resolve().is_relative_to(srcdir.resolve()):
+        raise CliError(f"{confdir}: the trusted conf.py must not be inside {srcdir}")
     nocolor()
     try:
         # as sphinx-build does: docutils' global registries are restored afterwards, so
-        # several builds in one process (tests, editors) do not see each other's nodes
-        with patch_docutils(str(srcdir)), docutils_namespace():
+        # several builds in one process (tests, editors) do not see each other's nodes;
+        # docutils.conf is read beside the conf.py in use, never from an untrusted folder
+        with (
+            patch_docutils(str(confdir)),
+            docutils_namespace(),
+            import_paths_outside(srcdir) if untrusted else nullcontext(),
+        ):
             app = _RecordingSphinx(
                 str(srcdir),
-                str(srcdir),
+                str(confdir),
                 str(outdir),
                 str(outdir / ".doctrees"),
                 "jointassessment",
@@ -178,6 +206,8 @@ def build_assessment(srcdir: Path, outdir: Path) -> BuildResult:
                 warning=io.StringIO(),
                 freshenv=True,
             )
+            if untrusted:
+                app.setup_extension("sphinx_jointassessment.untrusted")
             app.build(force_all=True)
     except SphinxError as exc:
         raise CliError(f"{srcdir}: the build failed: {_short(str(exc))}") from None
@@ -188,6 +218,29 @@ def build_assessment(srcdir: Path, outdir: Path) -> BuildResult:
     problems = app.recorder.problems if app.recorder is not None else []
     data, summary = _written_assessment(app)
     return BuildResult(problems, summary, outdir, data)
+
+
+@contextmanager
+def import_paths_outside(folder: Path) -> Iterator[None]:
+    """While building *folder*, Python imports no module from it or from a folder above it.
+
+    ``python -m`` puts the current folder first on ``sys.path``: run from a pull
+    request's checkout, a ``yaml.py`` or ``sphinx_design.py`` there would be imported
+    in place of the real one. The path is restored afterwards (without what the
+    trusted ``conf.py`` added to it).
+    """
+    real = folder.resolve()
+
+    def reaches(entry: str) -> bool:
+        path = Path(entry or os.getcwd()).resolve()  # "" is the current folder
+        return path.is_relative_to(real) or real.is_relative_to(path)
+
+    saved = sys.path[:]
+    sys.path[:] = [entry for entry in saved if not reaches(entry)]
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
 
 
 def _written_assessment(app: Sphinx) -> tuple[dict[str, Any] | None, list[str]]:
@@ -231,9 +284,11 @@ def _plural(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def run_check(srcdir: Path) -> int:
+def run_check(srcdir: Path, confdir: Path | None = None, *, untrusted: bool = False) -> int:
+    if untrusted and confdir is None:
+        raise CliError("check --untrusted needs --conf-dir TRUSTED: DIR's own conf.py is code")
     with tempfile.TemporaryDirectory(prefix="jointassessment-check-") as tmp:
-        result = build_assessment(srcdir, Path(tmp) / "out")
+        result = build_assessment(srcdir, Path(tmp) / "out", confdir=confdir, untrusted=untrusted)
     for problem in result.problems:
         print(problem)
     for line in result.summary or [f"{OWN_TYPE}: the builder wrote no assessment"]:

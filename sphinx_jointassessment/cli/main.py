@@ -38,6 +38,11 @@ Check an assessment in CI (GitHub Actions):
 `check` builds the folder with the jointassessment builder in a temporary
 folder, prints every problem as "file:line: [jointassessment.CODE] message"
 and fails the job while any is left.
+
+`check DIR` runs DIR's conf.py (Python code), as any Sphinx build does. For a
+pull request from someone you do not trust, check out the base branch too and
+use `check --untrusted --conf-dir BASE/docs/assessment docs/assessment`: DIR is
+built with the base branch's conf.py, and pages that could run code are refused.
 """
 
 
@@ -110,12 +115,31 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="build with the jointassessment builder and list the problems",
-        description="Build DIR with the jointassessment builder in a temporary folder, print "
-        "each problem and the builder's summary; exit 1 if there is any problem.",
+        description="""\
+Build DIR with the jointassessment builder in a temporary folder, print each
+problem and the builder's summary; exit 1 if there is any problem.
+
+Plain `check DIR` imports DIR's conf.py, which is Python code: use it on folders
+you trust. For a pull request from someone you do not trust, use
+`check --untrusted --conf-dir TRUSTED DIR` (see SECURITY.md).""",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    check.add_argument("dir", metavar="DIR", type=Path, help="the docs folder (with conf.py)")
+    check.add_argument("dir", metavar="DIR", type=Path, help="the docs folder")
+    check.add_argument(
+        "--conf-dir",
+        metavar="TRUSTED",
+        type=Path,
+        help="build DIR with the conf.py in TRUSTED (for instance the base branch's "
+        "checkout of the docs folder) instead of DIR's own, which is then never imported",
+    )
+    check.add_argument(
+        "--untrusted",
+        action="store_true",
+        help="DIR comes from someone you do not trust: needs --conf-dir; refuses pages "
+        "whose front matter sets MyST options, include :parser:, files outside DIR, "
+        "and a conf.py whose extensions would run what pages write",
+    )
     return parser
 
 
@@ -139,7 +163,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         )
     from .check import run_check
 
-    return run_check(args.dir)
+    return run_check(args.dir, args.conf_dir, untrusted=args.untrusted)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
