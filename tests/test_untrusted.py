@@ -109,22 +109,24 @@ def test_the_payload_runs_in_an_ordinary_build(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The control: without untrusted mode the page's template code runs."""
-    marker = project.root / "payload"
-    project.page("page.md", f"---\n{MYST_FRONT_MATTER['myst']}---\n# Page\n\n{payload(marker)}\n")
+    marker = payload_page(project, MYST_FRONT_MATTER["myst"])
     project.sphinx_build("html", project.trusted, capsys)
     assert marker.exists()
+
+
+def payload_page(project: Project, front: str) -> Path:
+    """A page with *front* matter and the payload in its text and in a finding's notes."""
+    marker = project.root / "payload"
+    text = f"# Page\n\n{payload(marker)}\n\n" + FINDING.format(payload=payload(marker))
+    project.page("page.md", f"---\n{front}---\n{text}")
+    return marker
 
 
 @pytest.mark.parametrize("builder", ["html", "jointassessment"])
 def test_the_payload_does_not_run_with_the_extension(
     builder: str, project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    marker = project.root / "payload"
-    project.page(
-        "page.md",
-        f"---\n{MYST_FRONT_MATTER['myst']}---\n# Page\n\n{payload(marker)}\n\n"
-        + FINDING.format(payload=payload(marker)),
-    )
+    marker = payload_page(project, MYST_FRONT_MATTER["myst"])
     err = project.sphinx_build(builder, project.trusted_ext, capsys)
     assert not marker.exists()
     assert not project.conf_ran.exists()
@@ -135,12 +137,7 @@ def test_the_payload_does_not_run_with_the_extension(
 def test_check_untrusted_runs_neither_conf_py_nor_the_payload(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    marker = project.root / "payload"
-    project.page(
-        "page.md",
-        f"---\ntitle: x\n{MYST_FRONT_MATTER['myst']}---\n# Page\n\n{payload(marker)}\n\n"
-        + FINDING.format(payload=payload(marker)),
-    )
+    marker = payload_page(project, "title: x\n" + MYST_FRONT_MATTER["myst"])
     code, lines = project.check(capsys)
     assert code == 1
     assert not marker.exists()
