@@ -78,11 +78,14 @@ class Metadata:
     #: what follows "Yes." or "No." ("OpenFGA is used to decide...")
     security_provider_note: str | None
     languages: tuple[str, ...]
+    #: the first (or only) SBOM; all of them are in :attr:`sboms`
     sbom: Sbom | None
     stage: str | None
     links: tuple[SecurityLink, ...] = ()
     #: the answer as written ("Yes, however, ..."), shown as it is
     security_provider_text: str | None = None
+    #: every SBOM ``:sbom:`` names, in order
+    sboms: tuple[Sbom, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +95,7 @@ class Metadata:
             "security_provider_note": self.security_provider_note,
             "languages": list(self.languages),
             "sbom": self.sbom.as_json() if self.sbom else None,
+            "sboms": [sbom.as_json() for sbom in self.sboms],
             "security_links": [{"doc": link.doc, "url": link.url} for link in self.links],
         }
 
@@ -145,13 +149,8 @@ def parse_metadata(
                     f":languages: {languages_text!r} has an empty item (a stray comma?)",
                 )
             )
-    sbom = None
-    sbom_text = option_text(options, "sbom")
-    if sbom_text is not None:
-        is_url = looks_like_url(sbom_text)
-        if is_url and (reason := url_problem(sbom_text)) is not None:
-            problems.append(BlockProblem(Code.BAD_URL, f":sbom: {reason}"))
-        sbom = Sbom(sbom_text, is_url)
+    sboms, sbom_problems = parse_sbom_option(option_text(options, "sbom"))
+    problems += sbom_problems
     stage = None
     stage_text = option_text(options, "stage")
     if stage_text is not None:
@@ -168,11 +167,51 @@ def parse_metadata(
         security_provider=provider,
         security_provider_note=note,
         languages=tuple(languages),
-        sbom=sbom,
+        sbom=sboms[0] if sboms else None,
+        sboms=sboms,
         stage=stage,
         security_provider_text=" ".join(provider_text.split()) if provider_text else None,
     )
     return metadata, problems
+
+
+#: one labelled SBOM link: "Python deps: https://..." (a space after the label's colon,
+#: so that a URL's own ``https:`` is never taken for a label)
+_LABELLED = re.compile(r"^(?P<label>[^;]+?):\s+(?P<url>\S+)$")
+
+
+def parse_sbom_option(text: str | None) -> tuple[tuple[Sbom, ...], list[BlockProblem]]:
+    """``:sbom:``: one URL or file, or several labelled links separated by ``;``.
+
+    A release-linked SBOM URL is what reviewers prefer; a project with several
+    (one per language, a lock file) labels each: ``Go: https://...; UI: https://...``.
+    """
+    if text is None:
+        return (), []
+    items, _empty = split_items(text, ";")
+    labelled = [_LABELLED.match(item) for item in items]
+    if len(items) == 1 and labelled[0] is None:
+        item = items[0]
+        if looks_like_url(item) and (reason := url_problem(item)) is not None:
+            if len([word for word in item.split() if looks_like_url(word)]) > 1:
+                reason = "names several URLs: give them as 'Label: URL; Label: URL'"
+            return (Sbom(item, True),), [BlockProblem(Code.BAD_URL, f":sbom: {reason}")]
+        return (Sbom(item, looks_like_url(item)),), []
+    sboms: list[Sbom] = []
+    problems: list[BlockProblem] = []
+    for item, match in zip(items, labelled, strict=True):
+        label, url = (match["label"].strip(), match["url"]) if match else (None, item)
+        reason = url_problem(url)
+        if reason is not None:
+            problems.append(
+                BlockProblem(
+                    Code.BAD_URL,
+                    f":sbom: {item!r}: {reason} (several SBOMs are given as "
+                    "'Label: URL; Label: URL')",
+                )
+            )
+        sboms.append(Sbom(url, True, label=label))
+    return tuple(sboms), problems
 
 
 def parse_links(data: Any) -> tuple[tuple[SecurityLink, ...], list[BlockProblem]]:
@@ -211,6 +250,20 @@ def parse_links(data: Any) -> tuple[tuple[SecurityLink, ...], list[BlockProblem]
 
 
 # -- rendering -----------------------------------------------------------------------------
+
+
+def _sboms_cell(sboms: tuple[Sbom, ...]) -> list[nodes.Node] | None:
+    """One SBOM as its link or file; several as "Label: link" separated by "; "."""
+    if len(sboms) <= 1:
+        return _sbom_cell(sboms[0] if sboms else None)
+    cell: list[nodes.Node] = []
+    for index, sbom in enumerate(sboms):
+        if index:
+            cell.append(nodes.Text("; "))
+        if sbom.label:
+            cell.append(nodes.Text(f"{sbom.label}: "))
+        cell.extend(_sbom_cell(sbom) or [])
+    return cell
 
 
 def _sbom_cell(sbom: Sbom | None) -> list[nodes.Node] | None:
@@ -253,7 +306,7 @@ def render_metadata_table(meta: Metadata, *, caption: bool = True) -> list[nodes
     rows.append(["Software", safe_link(meta.software) if meta.software else None])
     rows.append(["Security Provider", _provider_text(meta)])
     rows.append(["Languages", ", ".join(meta.languages) or None])
-    rows.append(["SBOM", _sbom_cell(meta.sbom)])
+    rows.append(["SBOM", _sboms_cell(meta.sboms)])
     result: list[nodes.Node] = [
         build_table(
             (("Field", 18), ("Value", 52)),
@@ -361,7 +414,8 @@ class AssessmentMetadataDirective(AssessmentDirective):
         sbom = meta.sbom
         if sbom is not None and not sbom.is_url:
             sbom = self.read_sbom(sbom.source)
-        meta = dataclasses.replace(meta, links=links, sbom=sbom)
+            meta = dataclasses.replace(meta, sbom=sbom, sboms=(sbom,))
+        meta = dataclasses.replace(meta, links=links)
         anchor = self.make_anchor(KIND, OBJECT_ID)
         self.record(KIND, OBJECT_ID, "Metadata", meta, anchor)
         container = self.target_section(anchor, ["ja-assessment-metadata"])

@@ -52,9 +52,12 @@ class Sbom:
     dependencies: tuple[Dependency, ...] = field(default=())
     #: the dependencies are the direct ones from the graph (else every component)
     direct: bool = False
+    #: what the SBOM covers, when ``:sbom:`` names several ("Python deps: https://...")
+    label: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "label": self.label,
             "source": self.source,
             "kind": "url" if self.is_url else "file",
             "format": self.format,

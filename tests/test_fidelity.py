@@ -112,3 +112,32 @@ def test_html_keeps_smart_quotes_and_hides_the_comments(app):
     page = (app.outdir / "design.html").read_text(encoding="utf-8")
     assert "c7n\u2019s" in page  # html keeps Sphinx's smart quotes
     assert "cSpell" not in page  # a comment for the Markdown's linters: never shown
+
+
+@pytest.mark.sphinx("jointassessment", testroot="fidelity")
+def test_several_labelled_sboms(app):
+    markdown = _markdown(app)
+    release = "https://github.com/example/wren/releases/download/v1.0"
+    assert (
+        f"| SBOM | Go modules: <{release}/go.spdx.json>; UI: <{release}/ui.cdx.json> |" in markdown
+    )
+    data = json.loads((app.outdir / "joint-assessment.json").read_text(encoding="utf-8"))
+    sboms = data["metadata"]["sboms"]
+    assert [(s["label"], s["source"]) for s in sboms] == [
+        ("Go modules", f"{release}/go.spdx.json"),
+        ("UI", f"{release}/ui.cdx.json"),
+    ]
+    assert data["metadata"]["sbom"] == sboms[0]  # the v1 field: the first one
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["https://x.org/a.json https://x.org/b.json", "https://x.org/a.json, https://x.org/b.json"],
+)
+def test_several_sbom_urls_without_labels_say_how_to_give_several(text: str) -> None:
+    from sphinx_jointassessment.metadata import parse_sbom_option
+
+    _sboms, problems = parse_sbom_option(text)
+    assert [p.code.value for p in problems] == ["bad-url"]
+    assert "give them as 'Label: URL; Label: URL'" in problems[0].message
+    assert "spaces" not in problems[0].message
