@@ -29,7 +29,12 @@ from .placeholders import (
     register_renderer,
 )
 from .problems import Code
-from .section import ASSEMBLY_PLACEHOLDER, contribution_content, project_outline
+from .section import (
+    ASSEMBLY_PLACEHOLDER,
+    SectionContribution,
+    contribution_content,
+    project_outline,
+)
 from .threat_matrix import render_matrix
 
 if TYPE_CHECKING:
@@ -223,6 +228,7 @@ def assemble(context: ResolveContext, outline: Outline) -> nodes.section:
             stack.pop()
         stack[-1] += node
         stack.append(node)
+    _add_extras(context, root)
     # what it holds is inside the assessment: a copy holding the assessment is refused
     fill(context, root, identify_tables=False, inside=frozenset({ASSEMBLY_PLACEHOLDER}))
     _prune_empty(root, outline)
@@ -234,6 +240,28 @@ def assemble(context: ResolveContext, outline: Outline) -> nodes.section:
     toc += _toc_list(entries)
     _drop_duplicate_ids(root)
     return root
+
+
+def _add_extras(context: ResolveContext, root: nodes.section) -> None:
+    """Each extra sub-section (``:extra:``) at the end of its section, in document order."""
+    by_key = {node["ja-key"]: node for node in root.findall(nodes.section) if node.get("ja-key")}
+    for obj in context.domain.objects(Kind.SECTION):
+        extra: SectionContribution = obj.model
+        parent = by_key.get(extra.key)
+        if extra.extra is None or parent is None:
+            continue
+        level = min(int(parent["ja-level"]) + 1, 6)
+        node = nodes.section(ids=[section_id(obj.id)], classes=["ja-extra-section"])
+        node["ja-level"] = level
+        node["ja-key"] = obj.id
+        node += nodes.title(text=obj.title)
+        found = contribution_content(context.env, obj)
+        if found is None:
+            label = extra.from_label
+            node += nodes.paragraph(text=f"The section labelled {label!r} was not found.")
+        else:
+            node.extend(found)
+        parent += node
 
 
 def _prune_empty(root: nodes.section, outline: Outline) -> None:

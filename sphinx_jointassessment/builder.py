@@ -135,7 +135,7 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
     outline = project_outline(env)
     config = get_config(env)
     nodes_by_key = {section["ja-key"]: section for section in _outline_sections(root)}
-    sections = []
+    sections: list[dict[str, Any]] = []
     for section in outline.sections:
         obj = domain.get(Kind.SECTION, section.key)
         node = nodes_by_key.get(section.key)
@@ -163,6 +163,15 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
                 "markdown": markdown,
             }
         )
+    for section in outline.sections:  # extras at the end of their section, as in the Markdown
+        extras = _extras_json(domain, nodes_by_key, section.key)
+        if extras:
+            last = max(
+                index
+                for index, entry in enumerate(sections)
+                if entry["key"] == section.key or entry["key"].startswith(section.key + ".")
+            )
+            sections[last + 1 : last + 1] = extras
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "project": config.project,
@@ -206,6 +215,30 @@ def reported_problems(env: BuildEnvironment) -> list[Problem]:
         for problem in [*get_config(env).problems, *problems]
         if not is_suppressed_warning(WARNING_TYPE, problem.code.value, suppressed)
     ]
+
+
+def _extras_json(
+    domain: JointAssessmentDomain, nodes_by_key: dict[str, nodes.section], key: str
+) -> list[dict[str, Any]]:
+    """The extra sub-sections (``:extra:``) of section *key*, as the assessment has them."""
+    extras = []
+    for obj in domain.objects(Kind.SECTION):
+        node = nodes_by_key.get(obj.id)
+        if obj.model.extra is None or obj.model.key != key or node is None:
+            continue
+        level = int(node["ja-level"])
+        extras.append(
+            {
+                "key": obj.id,
+                "title": obj.title,
+                "level": level,
+                "required": False,
+                "status": "written",
+                "source": f"{obj.docname}:{obj.lineno}",
+                "markdown": AssessmentMarkdown.fragment_markdown(_own_content(node), level + 1),
+            }
+        )
+    return extras
 
 
 def _model_json(model: Any) -> dict[str, Any]:

@@ -88,21 +88,36 @@ class SectionContribution:
     has_content: bool
     #: the document line of the ``:from:`` option (problems of the source point there)
     from_line: int | None = None
+    #: the title of an extra sub-section of *key* (``:extra:``), or None for the section
+    extra: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"key": self.key, "from": self.from_label}
+        return {"key": self.key, "from": self.from_label, "extra": self.extra}
+
+
+def extra_id(key: str, title: str) -> str:
+    """The id of the extra sub-section *title* of outline section *key*."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-") or "extra"
+    return f"{key}/{slug}"
 
 
 # -- directive -------------------------------------------------------------------------------------
 
 
 class AssessmentSectionDirective(AssessmentDirective):
-    """``.. assessment-section:: KEY`` with a body, or ``:from: LABEL``."""
+    """``.. assessment-section:: KEY`` with a body, or ``:from: LABEL``.
+
+    With ``:extra: TITLE`` the content is an extra sub-section of KEY, titled TITLE,
+    that the outline does not have (a MITRE ATT&CK review, an appendix the template
+    lacks): the assembled assessment places it at the end of KEY, after KEY's own
+    content and sub-sections, one level below it.
+    """
 
     required_arguments = 1
     has_content = True
     option_spec: ClassVar[OptionSpec] = {
         "from": directives.unchanged,  # empty: no label, and an empty-section problem
+        "extra": directives.unchanged,
         "class": directives.class_option,
     }
 
@@ -119,7 +134,10 @@ class AssessmentSectionDirective(AssessmentDirective):
                 Code.UNKNOWN_SECTION,
                 f"{key!r} is not a section of the {outline.name} outline{hint}",
             )
-        elif not section.contributable:
+        extra = " ".join((self.options.get("extra") or "").split()) or None
+        if "extra" in self.options and extra is None:
+            self.report(Code.SCHEMA, ":extra: names no title for the extra sub-section")
+        if section is not None and not section.contributable and extra is None:
             self.report(Code.UNKNOWN_SECTION, f"{key!r} is generated and takes no content")
         from_label = (self.options.get("from") or "").strip().lower() or None
         has_content = any(line.strip() for line in self.content)
@@ -128,7 +146,10 @@ class AssessmentSectionDirective(AssessmentDirective):
         elif not from_label and not has_content:
             self.report(Code.EMPTY_SECTION, f"section {key!r} has no content")
         title = section.title if section is not None else key
-        anchor = self.make_anchor(KIND, key)
+        obj_id = key
+        if extra is not None:
+            title, obj_id = extra, extra_id(key, extra)
+        anchor = self.make_anchor(KIND, obj_id)
         container = self.target_section(anchor, ["ja-section", *self.options.get("class", [])])
         container["ja-key"] = key
         if from_label:
@@ -150,9 +171,10 @@ class AssessmentSectionDirective(AssessmentDirective):
                 )
         # the container itself: frozen once the page is read (images, smart quotes done)
         body = None if from_label else container
-        if section is not None and section.contributable:
-            model = SectionContribution(key, from_label, has_content, self._option_line("from"))
-            self.record(KIND, key, title, model, anchor, body)
+        if section is not None and (section.contributable or extra is not None):
+            from_line = self._option_line("from")
+            model = SectionContribution(key, from_label, has_content, from_line, extra)
+            self.record(KIND, obj_id, title, model, anchor, body)
         return [container]
 
     def _option_line(self, name: str) -> int:

@@ -141,3 +141,28 @@ def test_several_sbom_urls_without_labels_say_how_to_give_several(text: str) -> 
     assert [p.code.value for p in problems] == ["bad-url"]
     assert "give them as 'Label: URL; Label: URL'" in problems[0].message
     assert "spaces" not in problems[0].message
+
+
+@pytest.mark.sphinx("jointassessment", testroot="fidelity")
+def test_content_without_an_outline_slot_goes_in_an_extra_sub_section(app):
+    markdown = _markdown(app)
+    headings = re.findall(r"^(#+) (.*)$", markdown, re.M)
+    titles = [title for _level, title in headings]
+    # at the end of its section, one level below it, in the table of contents too
+    review = titles.index("MITRE ATT&CK review")
+    assert titles[review - 1] == "Compensating Mechanisms"
+    assert titles[review + 1] == "Threat Model"
+    assert headings[review][0] == "###"
+    assert _section(markdown, "MITRE ATT&CK review") == (
+        "T1078 (valid accounts) applies to the agent's tokens."
+    )
+    assert titles[-1] == "Review tooling"
+    assert _section(markdown, "Review tooling") == "The review used a fuzzer for two weeks."
+    assert "* [MITRE ATT&CK review](#mitre-attck-review)" in markdown
+    data = json.loads((app.outdir / "joint-assessment.json").read_text(encoding="utf-8"))
+    keys = [section["key"] for section in data["sections"]]
+    extra = keys.index("security-analysis/mitre-att-ck-review")
+    assert keys[extra - 1] == "security-analysis.compensating-mechanisms"
+    assert keys[-1] == "appendix/review-tooling"
+    assert data["sections"][extra]["source"] == "notes:9"
+    assert data["sections"][extra]["markdown"].startswith("T1078")
