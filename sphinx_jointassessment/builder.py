@@ -27,6 +27,7 @@ from .assembly import assemble
 from .checks import project_problems
 from .config import get_config
 from .domain import JointAssessmentDomain, document_order, get_domain
+from .images import copy_images
 from .kinds import Kind
 from .markdown_assessment import AssessmentMarkdown
 from .outline_checks import section_is_filled
@@ -85,6 +86,7 @@ class JointAssessmentBuilder(Builder):
     def finish(self) -> None:
         outline = project_outline(self.env)
         document = assembled_document(self.env)
+        copy_images(self.env, document, self.outdir)
         root = next(iter(document.findall(nodes.section)))
         markdown = AssessmentMarkdown.document_markdown(root)
         data = assessment_json(self.env, root, self.env.config.root_doc)

@@ -166,3 +166,17 @@ def test_content_without_an_outline_slot_goes_in_an_extra_sub_section(app):
     assert keys[-1] == "appendix/review-tooling"
     assert data["sections"][extra]["source"] == "notes:9"
     assert data["sections"][extra]["markdown"].startswith("T1078")
+
+
+@pytest.mark.sphinx("jointassessment", testroot="images")
+def test_local_images_are_copied_next_to_the_markdown(app):
+    markdown = _markdown(app)
+    assert "![Wren's data flow](images/flow.png)" in markdown
+    copied = app.outdir / "images" / "flow.png"
+    assert copied.read_bytes() == (app.srcdir / "diagrams" / "flow.png").read_bytes()
+    # one it cannot copy: reported at the image's line, written as its text
+    assert "the missing picture" in markdown
+    assert "missing.png" not in markdown.replace("the missing picture", "")
+    problems = [w for w in parse_warnings(app.warning.getvalue()) if w.code == "bad-url"]
+    assert [(w.file, w.line) for w in problems] == [("index.rst", 13)]
+    assert "cannot be copied next to the Markdown" in problems[0].message

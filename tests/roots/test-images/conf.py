@@ -1,0 +1,2 @@
+project = "Wren"
+extensions = ["sphinx_jointassessment"]
