@@ -38,6 +38,7 @@ from .section import (
 from .threat_matrix import render_matrix
 
 if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
 
@@ -95,16 +96,34 @@ def fixed_text_nodes(text: str) -> list[nodes.Node]:
 # -- assembling --------------------------------------------------------------------------------
 
 
-def not_written(section: OutlineSection, reason: str | None = None) -> nodes.admonition:
-    """A visible note where a required section has no content yet."""
+def not_written(
+    section: OutlineSection, reason: str | None = None, *, myst: bool = False
+) -> nodes.admonition:
+    """A visible note where a required section has no content yet.
+
+    It ends with the first line of the directive that would write the section, in
+    the syntax of the page that shows the assessment (*myst*: MyST Markdown).
+    """
     note = nodes.admonition(classes=[NOT_WRITTEN_CLASS])
     note += nodes.title(text="Not yet written")
     para = nodes.paragraph()
     para += nodes.Text(reason or section.guidance)
     para += nodes.Text(" ")
-    para += nodes.literal(text=f".. assessment-section:: {section.key}")
+    if myst:
+        para += nodes.literal(text=f"```{{assessment-section}} {section.key}")
+    else:
+        para += nodes.literal(text=f".. assessment-section:: {section.key}")
     note += para
     return note
+
+
+def is_myst_page(env: BuildEnvironment, docname: str) -> bool:
+    """Whether page *docname* is written in MyST Markdown (by its source suffix)."""
+    try:
+        suffix = env.doc2path(docname).suffix
+    except (KeyError, ValueError):
+        return False
+    return bool(env.config.source_suffix.get(suffix) == "markdown")
 
 
 def _matrices(context: ResolveContext, level: int, skip: set[str]) -> list[nodes.Node]:
@@ -180,14 +199,16 @@ def _section_body(
         if found is None:
             body.append(
                 not_written(
-                    section, f"The section labelled {obj.model.from_label!r} was not found."
+                    section,
+                    f"The section labelled {obj.model.from_label!r} was not found.",
+                    myst=is_myst_page(context.env, context.docname),
                 )
             )
         else:
             content = found
             body.extend(content)
     elif section.required and not section_is_filled(context.env, outline, section.key):
-        body.append(not_written(section))
+        body.append(not_written(section, myst=is_myst_page(context.env, context.docname)))
     generated = section.generated
     if generated == "threat-matrices":
         body.extend(_matrices(context, section.level + 1, _ids_in(content)))

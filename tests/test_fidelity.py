@@ -10,6 +10,7 @@ import json
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 
 from .conftest import parse_warnings
 
@@ -180,3 +181,13 @@ def test_local_images_are_copied_next_to_the_markdown(app):
     problems = [w for w in parse_warnings(app.warning.getvalue()) if w.code == "bad-url"]
     assert [(w.file, w.line) for w in problems] == [("index.rst", 13)]
     assert "cannot be copied next to the Markdown" in problems[0].message
+
+
+@pytest.mark.sphinx("html", testroot="myst-notes")
+def test_not_yet_written_notes_speak_the_syntax_of_the_page(app):
+    # the assessment page is MyST: the notes show a MyST fence, not rST
+    app.build()
+    soup = BeautifulSoup((app.outdir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    notes = [note.get_text(" ", strip=True) for note in soup.select(".ja-not-yet-written")]
+    assert any(note.endswith("```{assessment-section} overview.goal") for note in notes)
+    assert not any(".. assessment-section::" in note for note in notes)

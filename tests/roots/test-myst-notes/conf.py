@@ -1,0 +1,2 @@
+project = "Wren"
+extensions = ["myst_parser", "sphinx_jointassessment"]
