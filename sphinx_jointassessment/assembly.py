@@ -38,8 +38,8 @@ from .section import (
 from .threat_matrix import render_matrix
 
 if TYPE_CHECKING:
-    from sphinx.environment import BuildEnvironment
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
 
     from .outline import Outline, OutlineSection
