@@ -103,6 +103,14 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/run.py", *(session.posargs or ["--side-by-side"]))
 
 
+def _chromium_flags() -> list[str]:
+    """Chromium's flags for a headless run with no network, as ``browser/check.py`` has them."""
+    import runpy
+
+    flags: list[str] = runpy.run_path(str(ROOT / "browser" / "check.py"))["CHROMIUM_ARGS"]
+    return flags
+
+
 @nox.session
 def screenshot(session: nox.Session) -> None:
     """Picture of a rendered threat matrix of the example project, for the README.
@@ -150,14 +158,7 @@ def screenshot(session: nox.Session) -> None:
     with tempfile.TemporaryDirectory() as profile:
         session.run(
             chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *_chromium_flags(),
             f"--user-data-dir={profile}",
             "--hide-scrollbars",
             "--force-device-scale-factor=1",
@@ -167,6 +168,46 @@ def screenshot(session: nox.Session) -> None:
             external=True,
         )
     session.log(f"screenshot: {picture} ({picture.stat().st_size} bytes)")
+
+
+#: the themes ``browser`` checks the example in: html_theme -> what to install
+BROWSER_THEMES = {
+    "alabaster": None,  # comes with Sphinx
+    "furo": "furo>=2024.8.6",
+    "sphinx_rtd_theme": "sphinx-rtd-theme>=3,<4",
+    "pydata_sphinx_theme": "pydata-sphinx-theme>=0.16,<0.21",
+    "sphinx_book_theme": "sphinx-book-theme>=1.1,<2",
+}
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """The example in five themes, opened in headless Chromium at desktop and phone sizes.
+
+    Builds the example with -W once per theme into build/browser/<theme>/, then
+    ``browser/check.py`` checks every page with Playwright driving the system's
+    Chromium (Debian's ``chromium``; Playwright never downloads a browser here): each
+    extension table fits its column or scrolls in its own box, no page is wider than
+    the phone's screen, every badge reaches 4.5:1 contrast (dark modes too). It
+    writes the figures (figures.json) and a screenshot per theme and size into
+    build/browser/screenshots/.
+    """
+    chromium = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
+    if chromium is None:
+        session.error("chromium is needed: apt-get install chromium")
+    themes = [theme for theme in BROWSER_THEMES if not session.posargs or theme in session.posargs]
+    session.install("-e", ".[myst]", "playwright>=1.40,<2", *filter(None, BROWSER_THEMES.values()))
+    out = BUILD / "browser"
+    for theme in themes:
+        session.run(
+            "sphinx-build", "-W", "-n", "--keep-going", "-q", "-E", "-b", "html",
+            "-D", f"html_theme={theme}", str(EXAMPLE), str(out / theme),
+        )  # fmt: skip
+    session.run(
+        "python", "browser/check.py", str(out), *themes, "--chromium", chromium,
+        "--screenshots", str(out / "screenshots"), "--json", str(out / "figures.json"),
+        env={"PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"},
+    )  # fmt: skip
 
 
 #: the Debian packages that give latexmk and what Sphinx's LaTeX needs
@@ -193,3 +234,10 @@ def pdf(session: nox.Session) -> None:
     session.run("make", "-C", str(latex), external=True)
     for path in sorted(latex.glob("*.pdf")):
         session.log(f"pdf: {path} ({path.stat().st_size} bytes)")
+    # no table of the extension may run off the page: overfull boxes inside them fail
+    session.run(
+        "python", "-c",
+        "import sys, pathlib; from sphinx_jointassessment.latex_tables import report_overfull;"
+        " sys.exit(report_overfull(pathlib.Path(sys.argv[1])))",
+        str(latex),
+    )  # fmt: skip

@@ -19,10 +19,12 @@ from .domain import setup_domain
 from .finding import setup_finding
 from .hands_on import setup_hands_on
 from .latex_anchors import setup_latex_anchors
+from .latex_tables import setup_latex_tables
 from .metadata import setup_metadata
 from .outline_checks import setup_outline_checks
 from .placeholders import setup_placeholders
 from .section import setup_section
+from .stylesheet import setup_stylesheet
 from .threat_matrix import setup_threat_matrix
 
 if TYPE_CHECKING:
@@ -53,6 +55,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_assembly(app)
     setup_builder(app)
     setup_latex_anchors(app)
+    setup_latex_tables(app)
+    setup_stylesheet(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -42,8 +42,12 @@ class LatexAnchors(SphinxPostTransform):
             self.document.findall(nodes.entry)
         ):
             ids = [ident for ident in element["ids"] if ident.startswith("ja-")]
-            if ids:
-                element.insert(0, ja_latex_anchor(ids=ids))
+            if not ids:
+                continue
+            # inside a cell's first paragraph: before it, the label takes a line of its own
+            first = element.children[0] if element.children else None
+            target = first if isinstance(first, nodes.paragraph) else element
+            target.insert(0, ja_latex_anchor(ids=ids))
 
 
 def setup_latex_anchors(app: Sphinx) -> None:

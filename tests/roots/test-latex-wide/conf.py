@@ -1,0 +1,3 @@
+project = "Wide"
+extensions = ["sphinx_jointassessment"]
+latex_documents = [("index", "wide.tex", "Wide", "Tests", "howto")]

@@ -1,0 +1,89 @@
+"""LaTeX: the extension's tables as longtables whose columns fit the text width."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from sphinx_jointassessment.latex_tables import (
+    BEGIN_MARK,
+    LINE,
+    PADDING,
+    column_fractions,
+    overfull_boxes_in_tables,
+    word_width,
+)
+
+from .conftest import parse_warnings
+
+_SPEC = re.compile(r"\\begin\{longtable\}\{((?:[^{}]|\{[^{}]*\})*)\}")
+_FRACTION = re.compile(r"\\X\{(\d+)\}\{1000\}")
+
+
+def test_no_column_is_narrower_than_its_longest_word():
+    # "Victim Components" in the stub: the header word needs its width
+    fractions = column_fractions([17, 30, 30, 30, 30], [12.5, 6, 6, 11, 11], 1.0)
+    assert fractions is not None
+    assert fractions[0] * LINE >= 12.5 + PADDING
+    assert abs(sum(fractions) - 1) < 1e-9
+    # the others keep the proportions asked for
+    assert fractions[1] == pytest.approx(fractions[2])
+
+
+def test_words_too_wide_for_the_size_ask_for_a_smaller_one():
+    assert column_fractions([1] * 9, [8] * 9, 1.0) is None
+    assert column_fractions([1] * 9, [8] * 9, 0.7) is not None
+
+
+def test_capitals_are_wider():
+    assert word_width("ESCAPE") > word_width("escape")
+
+
+def test_overfull_boxes_are_counted_inside_the_marks_only():
+    tex = "\n".join(["a", BEGIN_MARK, "b", "c", "% end of sphinx-jointassessment table", "d"])
+    log = (
+        "Overfull \\hbox (3.0pt too wide) in paragraph at lines 3--4\n"
+        "Overfull \\hbox (9.0pt too wide) in paragraph at lines 6--6\n"
+    )
+    assert overfull_boxes_in_tables(tex, log) == [log.splitlines()[0]]
+
+
+@pytest.mark.sphinx("latex", testroot="latex-wide")
+def test_every_table_is_a_longtable_that_fits(app):
+    app.build()
+    assert not parse_warnings(app.warning.getvalue()), app.warning.getvalue()
+    tex = (app.outdir / "wide.tex").read_text(encoding="utf-8")
+    assert "tabulary" not in tex
+    specs = _SPEC.findall(tex)
+    # the matrix, the attack-risk table, the findings table, the hands-on details
+    assert len(specs) == tex.count(BEGIN_MARK) >= 4
+    for spec in specs:
+        fractions = [int(n) for n in _FRACTION.findall(spec)]
+        assert fractions
+        assert abs(sum(fractions) - 1000) <= len(fractions)
+    # nine columns of long words: the matrix is set in a smaller size
+    matrix = tex[tex.index(BEGIN_MARK) :]
+    assert matrix.split("\n", 2)[1].startswith(
+        ("\\begingroup\\small", "\\begingroup\\footnotesize", "\\begingroup\\scriptsize")
+    )
+
+
+@pytest.mark.skipif(shutil.which("latexmk") is None, reason="latexmk (TeX Live) not installed")
+@pytest.mark.sphinx("latex", testroot="latex-wide")
+def test_the_pdf_has_no_overfull_box_in_the_tables(app):
+    app.build()
+    result = subprocess.run(
+        ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "wide.tex"],
+        cwd=app.outdir,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert (app.outdir / "wide.pdf").is_file(), result.stdout[-3000:]
+    log = (app.outdir / "wide.log").read_text(encoding="utf-8", errors="replace")
+    tex = (app.outdir / "wide.tex").read_text(encoding="utf-8")
+    assert overfull_boxes_in_tables(tex, log) == []
