@@ -15,6 +15,7 @@ from .builder import setup_builder
 from .checks import setup_checks
 from .closed_issue import setup_closed_issue
 from .config import setup_config
+from .data_flow import setup_data_flow
 from .domain import setup_domain
 from .finding import setup_finding
 from .hands_on import setup_hands_on
@@ -25,7 +26,9 @@ from .outline_checks import setup_outline_checks
 from .placeholders import setup_placeholders
 from .section import setup_section
 from .stylesheet import setup_stylesheet
+from .threat import setup_threat
 from .threat_matrix import setup_threat_matrix
+from .traceability import setup_traceability
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -34,7 +37,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 #: bumped whenever what the extension stores in the environment changes shape
-ENV_VERSION = 4  # 4: sections keep the line of :from:
+ENV_VERSION = 5  # 5: numbered ids, changes recorded by kind
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -50,6 +53,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_metadata(app)
     setup_hands_on(app)
     setup_closed_issue(app)
+    setup_data_flow(app)
+    setup_threat(app)
+    setup_traceability(app)
     setup_section(app)
     setup_outline_checks(app)
     setup_assembly(app)

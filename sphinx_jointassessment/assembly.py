@@ -18,6 +18,7 @@ from docutils import nodes
 
 from .body import retarget_references
 from .config import get_config
+from .data_flow import render_data_flow
 from .directive import AssessmentDirective, add_assessment_directive
 from .kinds import Kind
 from .outline_checks import section_is_filled
@@ -35,6 +36,8 @@ from .section import (
     contribution_content,
     project_outline,
 )
+from .threat import TABLE_KIND as THREATS_TABLE_KIND
+from .threat import render_threats_section
 from .threat_matrix import render_matrix
 
 if TYPE_CHECKING:
@@ -140,6 +143,33 @@ def _matrices(context: ResolveContext, level: int, skip: set[str]) -> list[nodes
     return result
 
 
+def _threats(context: ResolveContext, section: OutlineSection, skip: set[str]) -> list[nodes.Node]:
+    """The threat catalogue under its own heading: the list, then each threat as written."""
+    shown = render_threats_section(context, skip)
+    if not shown:
+        return []
+    sub = nodes.section(ids=[section_id(f"{section.key}-threats")], classes=["ja-threats-section"])
+    sub["ja-level"] = section.level + 1
+    sub += nodes.title(text="Threats")
+    sub += ja_placeholder(kind=THREATS_TABLE_KIND, layout="list", stride=[], component=None)
+    sub.extend(shown)
+    return [sub]
+
+
+def _data_flows(context: ResolveContext, level: int, skip: set[str]) -> list[nodes.Node]:
+    """Each data-flow diagram of the project, in document order, under its own heading."""
+    result: list[nodes.Node] = []
+    for obj in context.domain.objects(Kind.FLOW):
+        if obj.anchor in skip:
+            continue
+        sub = nodes.section(ids=[section_id(f"data-flow-{obj.id}")], classes=["ja-data-flow"])
+        sub["ja-level"] = level
+        sub += nodes.title(text=obj.title)
+        sub += render_data_flow(obj.model, [], caption=False)
+        result.append(sub)
+    return result
+
+
 def _ids_in(content: list[nodes.Node]) -> set[str]:
     return {
         ident
@@ -209,17 +239,21 @@ def _section_body(
             body.extend(content)
     elif section.required and not section_is_filled(context.env, outline, section.key):
         body.append(not_written(section, myst=is_myst_page(context.env, context.docname)))
-    generated = section.generated
-    if generated == "threat-matrices":
-        body.extend(_matrices(context, section.level + 1, _ids_in(content)))
-    elif generated == "hands-on":
-        body.extend(_hands_on(context, section))
-    elif generated in GENERATED_PLACEHOLDERS:
-        kind = GENERATED_PLACEHOLDERS[generated]
-        listed = LISTS_OF.get(generated)
-        says_none = listed is not None and not context.domain.objects(listed)
-        if kind not in _placeholder_kinds(content) and not (content and says_none):
-            body.append(ja_placeholder(kind=kind))
+    for generated in section.generated:
+        if generated == "threat-matrices":
+            body.extend(_matrices(context, section.level + 1, _ids_in(content)))
+        elif generated == "threats":
+            body.extend(_threats(context, section, _ids_in(content)))
+        elif generated == "data-flows":
+            body.extend(_data_flows(context, section.level + 1, _ids_in(content)))
+        elif generated == "hands-on":
+            body.extend(_hands_on(context, section))
+        elif generated in GENERATED_PLACEHOLDERS:
+            kind = GENERATED_PLACEHOLDERS[generated]
+            listed = LISTS_OF.get(generated)
+            says_none = listed is not None and not context.domain.objects(listed)
+            if kind not in _placeholder_kinds(content) and not (content and says_none):
+                body.append(ja_placeholder(kind=kind))
     return body
 
 

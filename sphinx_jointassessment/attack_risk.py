@@ -279,6 +279,8 @@ def render_risk_table(risks: Sequence[AttackRisk], docname: str) -> list[nodes.N
 
 def _render_table(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
     risks = [obj.model for obj in context.domain.objects(KIND)]
+    if not risks and context.domain.objects_on(context.docname, Kind.THREAT):
+        return []  # "No attack risks are recorded." beside threats would contradict them
     return render_risk_table(risks, context.docname)
 
 

@@ -6,8 +6,10 @@ check, as the html build does), it assembles the assessment exactly as the
 
 * ``<output>.md``: GitHub-flavoured Markdown in the CNCF template's layout, ready
   to submit, clean under the CNCF repository's markdownlint configuration;
-* ``<output>.json``: the same assessment as data (``schema_version`` 1, validated
+* ``<output>.json``: the same assessment as data (``schema_version`` 2, validated
   in the tests against ``schema/assessment.schema.json``);
+* ``<output>.otm.json``: the threat model (data-flow diagrams and threats) in the
+  Open Threat Model format 0.2.0, for threat-modelling tools (see :mod:`.otm`);
 
 and prints one summary line.
 """
@@ -30,6 +32,8 @@ from .domain import JointAssessmentDomain, document_order, get_domain
 from .images import copy_images
 from .kinds import Kind
 from .markdown_assessment import AssessmentMarkdown
+from .object_json import object_json
+from .otm import otm_document
 from .outline_checks import section_is_filled
 from .placeholders import ResolveContext, fill
 from .problems import WARNING_TYPE
@@ -37,6 +41,7 @@ from .section import project_outline
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Set
+    from pathlib import Path
 
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -46,13 +51,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: object kinds listed in the JSON, and the key of each
 JSON_LISTS = {
     Kind.MATRIX: "threat_matrices",
     Kind.RISK: "attack_risks",
     Kind.FINDING: "findings",
     Kind.ISSUE: "closed_issues",
+    Kind.THREAT: "threats",
+    Kind.FLOW: "data_flows",
 }
 
 
@@ -93,13 +100,19 @@ class JointAssessmentBuilder(Builder):
         self.outdir.mkdir(parents=True, exist_ok=True)
         md_path = self.outdir / f"{outline.output}.md"
         json_path = self.outdir / f"{outline.output}.json"
+        otm_path = self.outdir / f"{outline.output}.otm.json"
         md_path.write_text(markdown, encoding="utf-8", newline="\n")
-        json_path.write_text(
-            json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
-            encoding="utf-8",
-            newline="\n",
-        )
+        _write_json(json_path, data)
+        _write_json(otm_path, otm_document(self.env))
         logger.info("jointassessment: %s", summary_line(data, md_path.name))
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(
+        json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+        encoding="utf-8",
+        newline="\n",
+    )
 
 
 def assembled_document(env: BuildEnvironment) -> nodes.document:
@@ -183,10 +196,7 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
         "sections": sections,
     }
     for kind, key in JSON_LISTS.items():
-        data[key] = [
-            {**_model_json(obj.model), "source": f"{obj.docname}:{obj.lineno}"}
-            for obj in domain.objects(kind)
-        ]
+        data[key] = [object_json(env, obj) for obj in domain.objects(kind)]
     data["hands_on"] = _single(domain, Kind.HANDS_ON)
     data["problems"] = [problem.as_json(env) for problem in reported_problems(env)]
     return data
@@ -243,16 +253,11 @@ def _extras_json(
     return extras
 
 
-def _model_json(model: Any) -> dict[str, Any]:
-    as_json = getattr(model, "as_json", None)
-    return dict(as_json()) if callable(as_json) else {}
-
-
 def _single(domain: JointAssessmentDomain, kind: Kind) -> dict[str, Any] | None:
     objs = domain.objects(kind)
     if not objs:
         return None
-    return {**_model_json(objs[0].model), "source": f"{objs[0].docname}:{objs[0].lineno}"}
+    return object_json(domain.env, objs[0])
 
 
 def _count(number: int, singular: str, plural: str) -> str:

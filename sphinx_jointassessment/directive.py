@@ -20,9 +20,11 @@ from sphinx.util.nodes import make_id
 
 from .bodies import block_too_large, parse_body
 from .body import Body
+from .citations import cited_by_placeholder, is_cited_kind
 from .config import AssessmentConfig, get_config
 from .domain import AssessmentObject, JointAssessmentDomain, get_domain
 from .paths import read_source_text, resolve_source_file
+from .placeholders import numbered_id_placeholder
 from .problems import Code, Problem, emit
 from .yamlsafe import YamlLimits, YamlProblem, load_yaml
 
@@ -148,11 +150,16 @@ class AssessmentDirective(SphinxDirective):
         model: Any,
         anchor: str,
         body: nodes.Element | None = None,
+        number_as: str | None = None,
     ) -> AssessmentObject:
-        """Add the object to the domain; *body* is copied wherever the object is shown."""
+        """Add the object to the domain; *body* is copied wherever the object is shown.
+
+        *number_as* (``T-{n}``) gives a block written without an id its id in document
+        order; see :attr:`.AssessmentObject.number_as`.
+        """
         stored = Body(body) if body is not None else None
         obj = AssessmentObject(
-            kind, obj_id, title, self.docname, self.lineno, anchor, model, stored
+            kind, obj_id, title, self.docname, self.lineno, anchor, model, stored, number_as
         )
         self.domain.add_object(obj)
         return obj
@@ -229,6 +236,9 @@ class ObjectDirective(AssessmentDirective, Generic[M]):
     option_spec: ClassVar[OptionSpec] = {}
     #: the class of the body's container (``ja-finding-notes``...)
     body_class: ClassVar[str]
+    #: the id of a block written without one, ``{n}`` numbered in document order over
+    #: the project (``T-{n}``); ``None`` when the id is required
+    numbered_id: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -246,15 +256,44 @@ class ObjectDirective(AssessmentDirective, Generic[M]):
         """The object shown in place: heading, fields, then the body."""
         raise NotImplementedError
 
+    #: the anchor of a block numbered in document order (its id is known when written)
+    numbered_anchor: str | None = None
+
+    def shown_id(self, model: M) -> nodes.Node | None:
+        """The block's id as text, or what stands for a numbered id until the page is written."""
+        if model.id:
+            return nodes.Text(model.id)
+        if self.numbered_anchor is not None:
+            return numbered_id_placeholder(self, self.numbered_anchor)
+        return None
+
+    def parse_markup(self) -> nodes.container:
+        """The body parsed as normal markup (a feature may prepare nested blocks for it)."""
+        return parse_body(self, [self.body_class])
+
+    def complete(self, model: M, body: nodes.Element) -> M:
+        """The model with what only the parsed body tells (the default: as it is)."""
+        return model
+
     def run(self) -> list[nodes.Node]:
         if block_too_large(self):
             return self.error_node()
         model, problems = self.parse(self.arguments[0], self.options)
         for problem in problems:
             self.report(problem.code, problem.message)
-        body = parse_body(self, [self.body_class])
-        container = self.object_container(
-            self.kind, model.id, model.title, model, self.classes(model), body
-        )
+        body = self.parse_markup()
+        model = self.complete(model, body)
+        classes = self.classes(model)
+        if not model.id and self.numbered_id is not None:
+            anchor = make_id(self.env, self.state.document, f"ja-{self.kind}")
+            self.record(self.kind, "", model.title, model, anchor, body, self.numbered_id)
+            container = self.target_section(anchor, classes)
+            self.numbered_anchor = anchor
+        else:
+            container = self.object_container(
+                self.kind, model.id, model.title, model, classes, body
+            )
         container.extend(self.render(model, body))
+        if container["ids"] and is_cited_kind(self.kind):
+            container += cited_by_placeholder(self, self.kind, container["ids"][0])
         return [container]

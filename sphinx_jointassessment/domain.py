@@ -47,6 +47,10 @@ class AssessmentObject:
     #: markup content written in the block (notes, effects...), copied where the object
     #: is shown on other pages
     body: Body | None = None
+    #: for a block written without an id: the id it takes, ``{n}`` numbered in document
+    #: order over the project among the blocks of that template (``T-{n}``); the domain
+    #: sets :attr:`id` from it each time it orders the objects
+    number_as: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +84,10 @@ class JointAssessmentDomain(Domain):
         "problems": {},  # docname -> list[Problem]
         "references": {},  # docname -> list[RoleReference]
         "summaries": {},  # docname -> sorted tuple of placeholder kinds on that page
-        "changed": False,  # objects changed since the summary pages were last written
+        "changed": set(),  # kinds of objects changed since the summary pages were written
         "reread": set(),  # documents read in this build (their content may feed other pages)
     }
-    data_version = 2
+    data_version = 3
 
     _index: _Index | None = None
     #: doctrees read back for ``:from:`` content, kept for the rest of the build: an
@@ -106,7 +110,7 @@ class JointAssessmentDomain(Domain):
 
     def add_object(self, obj: AssessmentObject) -> None:
         self.data["objects"].setdefault(obj.docname, []).append(obj)
-        self.data["changed"] = True
+        self.data["changed"].add(obj.kind)
         self._index = None
 
     def add_problem(self, problem: Problem) -> None:
@@ -135,8 +139,9 @@ class JointAssessmentDomain(Domain):
     def clear_doc(self, docname: str) -> None:
         if self._doctrees:
             self._doctrees.pop(docname, None)
-        if self.data["objects"].pop(docname, None):
-            self.data["changed"] = True
+        removed = self.data["objects"].pop(docname, None)
+        if removed:
+            self.data["changed"].update(obj.kind for obj in removed)
             self._index = None
         for key in ("problems", "references", "summaries"):
             self.data[key].pop(docname, None)
@@ -146,8 +151,7 @@ class JointAssessmentDomain(Domain):
             for docname in docnames:
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
-        if otherdata.get("changed"):
-            self.data["changed"] = True
+        self.data["changed"] |= otherdata.get("changed", set())
         self.data["reread"] |= otherdata.get("reread", set())
         self._index = None
 
@@ -209,7 +213,12 @@ class JointAssessmentDomain(Domain):
             (obj for objs in self.data["objects"].values() for obj in objs),
             key=lambda o: (order.get(o.docname, len(order)), o.docname, o.lineno),
         )
+        numbers: dict[tuple[Kind, str], int] = {}
         for obj in everything:
+            if obj.number_as is not None:
+                key = (obj.kind, obj.number_as)
+                numbers[key] = numbers.get(key, 0) + 1
+                obj.id = obj.number_as.replace("{n}", str(numbers[key]))
             index.by_kind.setdefault(obj.kind, {}).setdefault(obj.id, []).append(obj)
         return index
 
@@ -256,6 +265,7 @@ class JointAssessmentDomain(Domain):
 
     def objects_on(self, docname: str, kind: Kind | None = None) -> list[AssessmentObject]:
         """The objects recorded on page *docname* (of *kind* only, if given), as written."""
+        _ = self.index  # numbered ids are set when the objects are ordered
         recorded = self.data["objects"].get(docname, [])
         return [obj for obj in recorded if kind is None or obj.kind == kind]
 
@@ -317,13 +327,35 @@ def get_domain(env: BuildEnvironment) -> JointAssessmentDomain:
     return env.domains["ja"]  # type: ignore[return-value]
 
 
+#: placeholder kind -> the object kinds its content comes from (a kind not named here may
+#: show objects of any kind: its pages are written again whenever any object changes)
+_SUMMARY_SOURCES: dict[str, frozenset[Kind]] = {}
+
+
+def register_summary_sources(placeholder_kind: str, kinds: Iterable[Kind]) -> None:
+    """Pages holding *placeholder_kind* are written again only when objects of *kinds* change.
+
+    A finding's page lists the threats that name it: editing another finding need not
+    write every finding page again, editing a threat must.
+    """
+    _SUMMARY_SOURCES[placeholder_kind] = frozenset(kinds)
+
+
 def _rewrite_summary_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Pages whose tables list objects must be written again when objects changed."""
+    """Pages whose tables list objects must be written again when those objects changed."""
     domain = get_domain(env)
-    if not domain.data["changed"]:
+    changed: set[Kind] = domain.data["changed"]
+    if not changed:
         return []
-    domain.data["changed"] = False
-    return domain.summary_docs()
+    domain.data["changed"] = set()
+    return [
+        docname
+        for docname in domain.summary_docs()
+        if any(
+            kind not in _SUMMARY_SOURCES or _SUMMARY_SOURCES[kind] & changed
+            for kind in domain.data["summaries"][docname]
+        )
+    ]
 
 
 def _start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

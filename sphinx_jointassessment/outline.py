@@ -43,14 +43,24 @@ __all__ = [
 #: Outlines shipped in the package, loadable by name.
 BUILTIN_OUTLINES: Final = ("joint", "self")
 
-#: What the extension can fill in by itself, as named by a section's ``generated``:
-#: ``metadata`` the Metadata table, ``metadata-links`` the Security links table (both
-#: from ``assessment-metadata``), ``threat-matrices`` every threat matrix,
-#: ``attack-risks`` the attack-risk table, ``closed-issues`` the closed-issue list
-#: (or the template's "no closed issues" sentence), ``hands-on`` the hands-on
-#: assessment statement, details, findings and result.
+#: What the extension can fill in by itself, as named by a section's ``generated`` (one
+#: part, or a list of parts filled in that order): ``metadata`` the Metadata table,
+#: ``metadata-links`` the Security links table (both from ``assessment-metadata``),
+#: ``threat-matrices`` every threat matrix, ``threats`` every threat of the catalogue,
+#: ``data-flows`` every data-flow diagram, ``attack-risks`` the attack-risk table,
+#: ``closed-issues`` the closed-issue list (or the template's "no closed issues"
+#: sentence), ``hands-on`` the hands-on assessment statement, details, findings and result.
 GENERATED_KINDS: Final = frozenset(
-    {"metadata", "metadata-links", "threat-matrices", "attack-risks", "closed-issues", "hands-on"}
+    {
+        "metadata",
+        "metadata-links",
+        "threat-matrices",
+        "threats",
+        "data-flows",
+        "attack-risks",
+        "closed-issues",
+        "hands-on",
+    }
 )
 
 #: The one placeholder that titles and fixed text may hold.
@@ -96,8 +106,8 @@ class OutlineSection:
     required: bool
     #: one line telling the author what to write, shown where the section is missing
     guidance: str
-    #: what the extension fills in here by itself (one of :data:`GENERATED_KINDS`)
-    generated: str | None
+    #: what the extension fills in here by itself, in order (of :data:`GENERATED_KINDS`)
+    generated: tuple[str, ...]
     #: fixed template text (Markdown, with ``{project}``) rendered before contributions
     text: str | None
     #: whether ``assessment-section`` may contribute content to this key
@@ -180,7 +190,7 @@ class Outline:
     def generated_section(self, kind: str) -> OutlineSection | None:
         """The section that the generated part *kind* goes into, or None."""
         for section in self.sections:
-            if section.generated == kind:
+            if kind in section.generated:
                 return section
         return None
 
@@ -372,18 +382,18 @@ class _Validator:
                     "a heading may go at most one level deeper",
                 )
             previous_level = section.level
-            if section.generated is not None:
-                if section.generated in generated_by:
+            for part in section.generated:
+                if part in generated_by:
                     raise self.fail(
                         item,
-                        f"{where}: generated part {section.generated!r} already goes into "
-                        f"section {generated_by[section.generated]!r}",
+                        f"{where}: generated part {part!r} already goes into "
+                        f"section {generated_by[part]!r}",
                     )
-                generated_by[section.generated] = section.key
+                generated_by[part] = section.key
             if (
                 section.required
                 and not section.contributable
-                and section.generated is None
+                and not section.generated
                 and section.text is None
             ):
                 raise self.fail(
@@ -410,13 +420,17 @@ class _Validator:
         guidance = item["guidance"]
         if not isinstance(guidance, str):
             raise self.fail(item, f"{where}: 'guidance' must be a string, not {_kind(guidance)}")
-        generated = item.get("generated")
-        if generated is not None and generated not in GENERATED_KINDS:
+        raw_generated = item.get("generated")
+        parts = [raw_generated] if isinstance(raw_generated, str) else raw_generated or []
+        if not isinstance(parts, list) or any(part not in GENERATED_KINDS for part in parts):
             raise self.fail(
                 item,
-                f"{where}: unknown 'generated' value {generated!r} "
-                f"(known: {', '.join(sorted(GENERATED_KINDS))}, or null)",
+                f"{where}: unknown 'generated' value {raw_generated!r} "
+                f"(known: {', '.join(sorted(GENERATED_KINDS))}, a list of them, or null)",
             )
+        if len(set(parts)) != len(parts):
+            raise self.fail(item, f"{where}: 'generated' names a part twice")
+        generated = tuple(parts)
         text = item.get("text")
         if text is not None:
             if not isinstance(text, str) or not text.strip():

@@ -113,6 +113,8 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
 #: generated parts that fill a required section by themselves, and the object kind they list
 FILLED_BY_OBJECTS = {
     "threat-matrices": Kind.MATRIX,
+    "threats": Kind.THREAT,
+    "data-flows": Kind.FLOW,
     "attack-risks": Kind.RISK,
     "metadata": Kind.METADATA,
 }
@@ -125,8 +127,10 @@ def section_is_filled(env: BuildEnvironment, outline: Outline, key: str) -> bool
     section = outline.get(key)
     if section is None:
         return False
-    kind = FILLED_BY_OBJECTS.get(section.generated or "")
-    return kind is not None and bool(domain.objects(kind))
+    return any(
+        part in FILLED_BY_OBJECTS and bool(domain.objects(FILLED_BY_OBJECTS[part]))
+        for part in section.generated
+    )
 
 
 def wants_assembly(env: BuildEnvironment) -> bool:

@@ -18,12 +18,14 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from .domain import JointAssessmentDomain, get_domain
+from .domain import JointAssessmentDomain, get_domain, register_summary_sources
 from .problems import Code, Problem, emit
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+
+    from .kinds import Kind
 
 T = TypeVar("T")
 
@@ -75,15 +77,25 @@ _RENDERERS: dict[str, Renderer] = {}
 _INCLUDES: dict[str, frozenset[str]] = {}
 
 
-def register_renderer(kind: str, renderer: Renderer, *, includes: Iterable[str] = ()) -> None:
+def register_renderer(
+    kind: str,
+    renderer: Renderer,
+    *,
+    includes: Iterable[str] = (),
+    sources: Iterable[Kind] | None = None,
+) -> None:
     """Each feature registers how its placeholder kind is rendered.
 
     *includes* names the kinds whose content the renderer writes without their
     placeholder (the hands-on block writes the Findings table itself), so that a
-    copy that would hold itself is found through them too.
+    copy that would hold itself is found through them too. *sources*: the object
+    kinds the content comes from, when it is not every kind; a page holding the
+    placeholder is then written again only when those change.
     """
     _RENDERERS[kind] = renderer
     _INCLUDES[kind] = frozenset(includes)
+    if sources is not None:
+        register_summary_sources(kind, sources)
 
 
 def make_placeholder(directive: SphinxDirective, kind: str, **attributes: Any) -> ja_placeholder:
@@ -202,6 +214,22 @@ def _identify_titled_tables(root: nodes.Node, tables: list[nodes.table]) -> None
         used.add(f"ja-table-{number}")
 
 
+#: a numbered object's id (``T-3``) where it is shown in place: known once every page is read
+NUMBERED_ID_KIND = "numbered-id"
+
+
+def numbered_id_placeholder(directive: SphinxDirective, anchor: str) -> ja_placeholder:
+    """Stands for the id of the object at *anchor* of the directive's page."""
+    return make_placeholder(directive, NUMBERED_ID_KIND, anchor=anchor)
+
+
+def _render_numbered_id(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
+    for obj in context.domain.objects_on(context.docname):
+        if obj.anchor == node["anchor"]:
+            return [nodes.Text(obj.id)]
+    return []
+
+
 class PlaceholderDirective(SphinxDirective):
     """A directive that stands for a table of objects from every page (``findings-table``...).
 
@@ -237,3 +265,4 @@ def setup_placeholders(app: Sphinx) -> None:
         ja_placeholder, html=handlers, latex=handlers, text=handlers, man=handlers, texinfo=handlers
     )
     app.add_post_transform(FillPlaceholders)
+    register_renderer(NUMBERED_ID_KIND, _render_numbered_id)

@@ -73,6 +73,18 @@ class Code(StrEnum):
     """A ``:file:`` or ``:sbom:`` path that resolves outside the source folder."""
     INPUT_TOO_LARGE = "input-too-large"
     """A block or file over the size limit, or YAML aliases expanding too far."""
+    UNKNOWN_COMPONENT = "unknown-component"
+    """A ``threat`` names a component that no ``data-flow`` or ``threat-matrix`` declares.
+
+    Only when the project declares components at all: a catalogue without diagrams or
+    matrices has nothing to be checked against."""
+    BAD_IDENTIFIER = "bad-identifier"
+    """An identifier that does not parse: a MITRE ATT&CK id, a CVE or GHSA id, a CVSS vector."""
+    UNASSESSED_FLOW = "unassessed-flow"
+    """A flow across a trust boundary whose two ends no threat names together."""
+    UNCOVERED_THREAT = "uncovered-threat"
+    """An open threat with neither controls nor a recommendation naming it (in ``"strict"``
+    traceability also a ``possible`` threat-matrix cell that no attack risk names)."""
 
 
 @dataclass(frozen=True, slots=True)

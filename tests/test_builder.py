@@ -93,7 +93,7 @@ def test_json_is_valid_and_carries_every_object(app):
     app.build()
     data = json.loads((app.outdir / "joint-assessment.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["project"] == "Tern"
     assert data["outline"] == "joint"
     keys = [section["key"] for section in data["sections"]]

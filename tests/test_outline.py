@@ -226,18 +226,20 @@ def test_template_toc_titles_match(reference: Path, joint: Outline, self_outline
 def test_generated_parts(joint: Outline, self_outline: Outline) -> None:
     generated = {s.key: s.generated for s in joint.sections if s.generated}
     assert generated == {
-        "metadata": "metadata",
-        "metadata.security-links": "metadata-links",
-        "threat-model": "threat-matrices",
-        "security-analysis.attack-risks-and-effects": "attack-risks",
-        "closed-security-issues": "closed-issues",
-        "hands-on-assessment": "hands-on",
+        "metadata": ("metadata",),
+        "metadata.security-links": ("metadata-links",),
+        "project-design.data-flow": ("data-flows",),
+        "threat-model": ("threat-matrices", "threats"),
+        "security-analysis.attack-risks-and-effects": ("attack-risks",),
+        "closed-security-issues": ("closed-issues",),
+        "hands-on-assessment": ("hands-on",),
     }
-    assert set(generated.values()) <= GENERATED_KINDS
+    assert {part for parts in generated.values() for part in parts} <= GENERATED_KINDS
     assert joint.generated_section("threat-matrices") == joint.get("threat-model")
+    assert joint.generated_section("threats") == joint.get("threat-model")
     assert {s.key: s.generated for s in self_outline.sections if s.generated} == {
-        "metadata": "metadata",
-        "metadata.security-links": "metadata-links",
+        "metadata": ("metadata",),
+        "metadata.security-links": ("metadata-links",),
     }
 
 
@@ -457,7 +459,7 @@ def test_user_outline_relative_to_base_dir(tmp_path: Path) -> None:
         level=3,
         required=False,
         guidance="What is covered.",
-        generated=None,
+        generated=(),
         text=None,
         contributable=True,
         aliases=("Coverage",),
@@ -520,6 +522,8 @@ def _set(path: str, value: Any) -> Any:
         (_set("sections.1.contributable", 1), "'contributable' must be true or false"),
         (_set("sections.1.guidance", ["a"]), "section 'intro.scope': 'guidance' must be a str"),
         (_set("sections.1.generated", "diagrams"), "unknown 'generated' value 'diagrams'"),
+        (_set("sections.1.generated", ["threats", 3]), "unknown 'generated' value"),
+        (_set("sections.1.generated", ["threats", "threats"]), "names a part twice"),
         (
             _set("sections.1.generated", "threat-matrices"),
             "already goes into section 'intro.scope'",

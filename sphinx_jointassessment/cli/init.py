@@ -36,9 +36,9 @@ def stub_text(section: OutlineSection) -> str:
 def needs_stub(outline: Outline, index: int) -> bool:
     """Whether the author has to write this section (see the module docstring)."""
     section = outline.sections[index]
-    if not section.contributable or section.generated in {"metadata", "metadata-links"}:
+    if not section.contributable or {"metadata", "metadata-links"} & set(section.generated):
         return False
-    if not section.required and (section.text is not None or section.generated is not None):
+    if not section.required and (section.text is not None or section.generated):
         return False
     following = outline.sections[index + 1] if index + 1 < len(outline.sections) else None
     has_children = following is not None and following.level > section.level
@@ -99,7 +99,7 @@ def _heading(title: str, level: int, myst: bool) -> list[str]:
 def _section_body(outline: Outline, index: int, myst: bool, *, stage: bool) -> list[str]:
     section = outline.sections[index]
     directive = myst_directive if myst else rst_directive
-    if section.generated == "metadata":
+    if "metadata" in section.generated:
         options = dict(METADATA_STUB)
         if stage:
             options["stage"] = "incomplete"

@@ -1,0 +1,3 @@
+project = "Kestrel"
+extensions = ["sphinx_jointassessment", "myst_parser"]
+jointassessment_traceability = "strict"

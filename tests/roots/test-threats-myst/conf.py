@@ -1,0 +1,2 @@
+project = "Kestrel"
+extensions = ["sphinx_jointassessment", "myst_parser"]
