@@ -25,7 +25,7 @@ from docutils.parsers.rst import directives
 
 from .attack_risk import LEVELS, owasp_severity
 from .badges import severity_badge
-from .bodies import copy_body
+from .bodies import BODY_CLASS, copy_body
 from .checks import register_check
 from .citations import register_citation
 from .data_flow import component_catalogue
@@ -646,7 +646,9 @@ class ControlsDirective(AssessmentDirective):
                 Code.SCHEMA,
                 "is only valid inside a threat block; its content is shown here as written",
             )
-        container = nodes.container(classes=[CONTROLS_CLASS] if inside else ["ja-controls-alone"])
+        # inside a threat it is made safe with the threat's body; alone, as a body of its own
+        classes = [CONTROLS_CLASS] if inside else [BODY_CLASS, "ja-controls-alone"]
+        container = nodes.container(classes=classes)
         self.set_source_info(container)
         label = nodes.paragraph(classes=[CONTROLS_TITLE_CLASS])
         label += nodes.strong(text="Controls")

@@ -43,6 +43,7 @@ ASSEMBLED = "security/assessment.html"
 class Outputs:
     markdown: bytes
     json: bytes
+    otm: bytes
     pages: dict[str, bytes]
     #: documents Sphinx read in the html build
     read: list[str] = field(default_factory=list)
@@ -71,6 +72,7 @@ def build_both(srcdir: Path, builddir: Path, *, fresh: bool, parallel: int = 0) 
     return Outputs(
         (assessment.outdir / "joint-assessment.md").read_bytes(),
         (assessment.outdir / "joint-assessment.json").read_bytes(),
+        (assessment.outdir / "joint-assessment.otm.json").read_bytes(),
         _pages(html.outdir),
         sorted(read),
     )
@@ -79,6 +81,7 @@ def build_both(srcdir: Path, builddir: Path, *, fresh: bool, parallel: int = 0) 
 def assert_same(got: Outputs, want: Outputs, what: str) -> None:
     assert got.markdown == want.markdown, f"{what}: joint-assessment.md differs"
     assert got.json == want.json, f"{what}: joint-assessment.json differs"
+    assert got.otm == want.otm, f"{what}: joint-assessment.otm.json differs"
     # Sphinx leaves the html of a deleted page in place: only the clean build's pages count
     assert set(want.pages) <= set(got.pages), f"{what}: not the same html pages"
     assert got.pages[ASSEMBLED] == want.pages[ASSEMBLED], f"{what}: {ASSEMBLED} differs"
@@ -142,6 +145,13 @@ def edit_pages(srcdir: Path) -> None:
     )
 
 
+def edit_a_threat(srcdir: Path) -> None:
+    # the risk it names lists it, the tables and the assembled catalogue show it, the
+    # OTM carries it; a flow's label changes the diagram and the flows table
+    _edit(srcdir / "security" / "threat-model.md", ":id: Threat-04-D", ":id: Threat-04-DoS")
+    _edit(srcdir / "architecture.rst", "label: TokenReview", "label: TokenReview API")
+
+
 def delete_a_page(srcdir: Path) -> None:
     # the findings, the hands-on block and a closed issue live on this page
     (srcdir / "security" / "hands-on.rst").unlink()
@@ -167,6 +177,7 @@ def change_conf(srcdir: Path) -> None:
 CHANGES = {
     "add-a-page": add_a_page,
     "edit-pages": edit_pages,
+    "edit-a-threat": edit_a_threat,
     "delete-a-page": delete_a_page,
     "change-the-yaml-file": change_the_yaml_file,
     "change-conf-py": change_conf,

@@ -186,6 +186,8 @@ FRAGMENTS = (
      ["```", "code <script>alert(1)</script>", "| x |", "```"]),
     ([":ja:finding:`1` :ja:risk:`R-1` :ja:matrix:`nope` :ja:issue:`<x>`"],
      ["{ja:finding}`1` {ja:risk}`R-1` {ja:matrix}`nope` {ja:issue}`<x>`"]),
+    ([".. controls::", "", "   * a <script>alert(1)</script>", "   * `c <javascript:x>`_"],
+     ["```{controls}", "* a <script>alert(1)</script>", "* [c](javascript:x)", "```"]),
     ([".. note::", "", "   nested <script>alert(1)</script>"],
      ["```{note}", "nested <script>alert(1)</script>", "```"]),
     (["| a | b |", "|---|---|", "| 1 | 2 |"], ["| a | b |", "|---|---|", "| 1 | 2 |"]),
@@ -331,6 +333,62 @@ def matrix_yaml(draw: st.DrawFn) -> list[str]:
     return text.splitlines()
 
 
+ZONE_NAMES = ("Internet", "Cluster", "<b>z</b>", "a|b", "end", "%%{init}%%", "")
+TRUSTS = ("trusted", "untrusted", "partly", "", 3, None, ["x"])
+KINDS = ("actor", "process", "store", "pipe", "", None)
+
+
+@st.composite
+def data_flow_yaml(draw: st.DrawFn) -> list[str]:
+    """A data-flow body: zones, components and flows, hostile names included, or broken."""
+    kind = draw(st.sampled_from(["structured", "structured", "structured", "text", "template"]))
+    if kind == "text":
+        return draw(st.lists(any_line, min_size=1, max_size=5))
+    if kind == "template":
+        return draw(
+            st.sampled_from(
+                [
+                    ["components: [A]"],
+                    ["components: [{name: A}, {name: A}]", "flows: [{from: A, to: A}]"],
+                    ["zones: x", "components: {a: 1}", "flows: [1, 2]"],
+                    ["components: [{name: A, zone: nowhere, kind: pipe, colour: red}]"],
+                    ["flows: [{from: A, to: B}]"],
+                    ['components: [{name: "A"]; click A call alert(1)"}]'],
+                    ["components: [{name: !!python/object:os.system x}]"],
+                ]
+            )
+        )
+    zones = [
+        {"name": draw(st.sampled_from(ZONE_NAMES)), "trust": draw(st.sampled_from(TRUSTS))}
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    names = draw(st.lists(st.sampled_from(COMPONENT_NAMES), min_size=1, max_size=4, unique=True))
+    components = []
+    for name in names:
+        component: dict[str, object] = {"name": name}
+        if zones and draw(st.booleans()):
+            component["zone"] = draw(st.sampled_from([z["name"] for z in zones] + ["nowhere"]))
+        if draw(st.booleans()):
+            component["kind"] = draw(st.sampled_from(KINDS))
+        components.append(component)
+    pool = [*names, "Ghost"]
+    flows = [
+        {
+            "from": draw(st.sampled_from(pool)),
+            "to": draw(st.sampled_from(pool)),
+            "label": draw(text_value),
+            "data": draw(st.lists(text_value, max_size=2)),
+        }
+        for _ in range(draw(st.integers(0, 4)))
+    ]
+    data = {"zones": zones, "components": components, "flows": flows}
+    if draw(st.booleans()):
+        text = json.dumps(data, ensure_ascii=draw(st.booleans()), default=str)
+    else:
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=60)
+    return text.splitlines()
+
+
 @st.composite
 def links_yaml(draw: st.DrawFn) -> list[str]:
     """The security links body of assessment-metadata."""
@@ -345,7 +403,9 @@ def links_yaml(draw: st.DrawFn) -> list[str]:
 
 def block(directive: str, **known: st.SearchStrategy[str]) -> st.SearchStrategy[Block]:
     """A block of directive *directive*: argument, options, and the body its kind takes."""
-    takes_argument = directive in ("threat-matrix", "attack-risk", "finding", "closed-issue")
+    takes_argument = directive in (
+        "threat-matrix", "attack-risk", "finding", "closed-issue", "threat", "data-flow",
+    )  # fmt: skip
     argument = (
         st.one_of(text_value, st.sampled_from(HOSTILE), st.none())
         if takes_argument
@@ -371,10 +431,12 @@ def block(directive: str, **known: st.SearchStrategy[str]) -> st.SearchStrategy[
         )
     if directive == "threat-matrix":
         body = st.one_of(matrix_yaml(), matrix_yaml(), st.none())
+    elif directive == "data-flow":
+        body = st.one_of(data_flow_yaml(), data_flow_yaml(), st.none())
     elif directive == "assessment-metadata":
         body = st.one_of(links_yaml(), st.none())
     elif directive in ("attack-risk-table", "findings-table", "closed-issues-table",
-                  "joint-assessment", "self-assessment"):  # fmt: skip
+                  "joint-assessment", "self-assessment", "threats-table"):  # fmt: skip
         body = st.one_of(
             st.none(), st.none(), st.none(), st.lists(any_line, min_size=1, max_size=2)
         )
@@ -383,7 +445,15 @@ def block(directive: str, **known: st.SearchStrategy[str]) -> st.SearchStrategy[
     markup = (
         markup_body
         if directive
-        in ("attack-risk", "finding", "hands-on-assessment", "closed-issue", "assessment-section")
+        in (
+            "attack-risk",
+            "finding",
+            "hands-on-assessment",
+            "closed-issue",
+            "assessment-section",
+            "threat",
+            "controls",
+        )
         else st.just([])
     )
     return st.builds(
@@ -440,6 +510,26 @@ BLOCKS = {
     ),
     "joint-assessment": block("joint-assessment"),
     "self-assessment": block("self-assessment"),
+    "threat": block(
+        "threat", id=vocab("Threat-01-S", "T-1", "T-2", "<x>", "a|b", ""),
+        stride=vocab("S", "spoofing; T", "Denial of Service, e", "STRIDE", "x", ";"),
+        components=vocab("A; B", "Server", "Ghost", "<script>alert(1)</script>; a|b", ";"),
+        actors=text_value,
+        attack=vocab("T1078", "T1552.001; TA0001", "t1078", "T1", "javascript:alert(1)", ","),
+        likelihood=LEVEL, impact=LEVEL,
+        status=vocab("open", "in-progress", "mitigated", "Accepted", "closed", ""),
+        risks=vocab("R-1", "R-1, R-2", "nope"), findings=vocab("1", "1; 2", "nope"),
+        references=URLS,
+    ),
+    "controls": block("controls"),
+    "threats-table": block(
+        "threats-table", layout=vocab("list", "lightweight", "stride", "STRIDE", "grid", ""),
+        stride=vocab("S", "tampering; I", "x", ""), component=vocab("A", "Server", "<x>", ""),
+    ),
+    "data-flow": block(
+        "data-flow", name=st.one_of(vocab("dfd", "d", "<x>"), text_value), file=FILES,
+        **{"class": vocab("a", "!!", "")},
+    ),
 }  # fmt: skip
 
 FAMILIES = {
@@ -451,6 +541,8 @@ FAMILIES = {
     "closed-issue": ("closed-issue", "closed-issues-table"),
     "assessment-section": ("assessment-section", "joint-assessment"),
     "assembly": ("joint-assessment", "self-assessment", "assessment-section", "finding"),
+    "threat": ("threat", "controls", "threats-table", "attack-risk", "finding"),
+    "data-flow": ("data-flow", "threat", "threat-matrix", "joint-assessment"),
 }
 
 # -- projects --------------------------------------------------------------------------------
@@ -624,7 +716,7 @@ def test_no_input_breaks_the_build(family, tmp_path):
 
 
 def test_every_directive_is_generated():
-    """Each of the twelve directives of SPEC §2 is in some family."""
+    """Each directive of SPEC §2 is in some family."""
     from .test_security_support import DIRECTIVES
 
     covered = {name for names in FAMILIES.values() for name in names}

@@ -54,6 +54,10 @@ DIRECTIVES = (
     "assessment-section",
     "joint-assessment",
     "self-assessment",
+    "threat",
+    "controls",
+    "threats-table",
+    "data-flow",
 )
 WEB_SCHEMES = frozenset({"http", "https", "mailto"})
 CONF = (
@@ -265,6 +269,11 @@ def codes_at(records: list[Record]) -> set[tuple[str, int | None, str]]:
 _THEME_SCRIPT = re.compile(
     r"^\s*document\.getElementById\('searchbox'\)\.style\.display = \"block\"\s*$"
 )
+#: sphinxcontrib-mermaid's module script on a page with a data-flow diagram: a fixed
+#: template filled from configuration, never from page text (checked below)
+_MERMAID_SCRIPT = re.compile(
+    r'^import mermaid from "https://cdn\.jsdelivr\.net/npm/mermaid@[0-9.]+/'
+)
 _URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "data")
 _IGNORED_IN_SCHEMES = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
@@ -285,6 +294,10 @@ def check_html(html: str, where: str = "page") -> None:
             assert scheme_of(src) is None, (where, src)
             assert not src.startswith("//"), (where, src)
             assert not script.string or not script.string.strip(), (where, str(script))
+        elif script.get("type") == "module" and _MERMAID_SCRIPT.match(script.string or ""):
+            text = script.string.casefold()
+            for needle in ("alert(", "<script", "onerror", "javascript:"):
+                assert needle not in text, f"{where}: {needle!r} in the Mermaid script"
         else:
             assert _THEME_SCRIPT.match(script.string or ""), f"{where}: {script}"
     body = soup.select_one("div.body") or soup

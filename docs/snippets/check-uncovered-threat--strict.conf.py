@@ -1,0 +1,1 @@
+jointassessment_traceability = "strict"
