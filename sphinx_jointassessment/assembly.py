@@ -12,7 +12,7 @@ page and the submitted file cannot disagree.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 
@@ -41,6 +41,8 @@ from .threat import render_threats_section
 from .threat_matrix import render_matrix
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
@@ -129,16 +131,24 @@ def is_myst_page(env: BuildEnvironment, docname: str) -> bool:
     return bool(env.config.source_suffix.get(suffix) == "markdown")
 
 
-def _matrices(context: ResolveContext, level: int, skip: set[str]) -> list[nodes.Node]:
-    """Each threat matrix of the project, in document order, under its own heading."""
+#: object kinds shown one by one under headings of their own: (id prefix, class, render)
+_TITLED_PARTS: dict[Kind, tuple[str, str, Callable[[Any], list[nodes.Node]]]] = {
+    Kind.MATRIX: ("matrix", "ja-matrix-section", lambda m: render_matrix(m, [], caption=False)),
+    Kind.FLOW: ("data-flow", "ja-data-flow", lambda f: render_data_flow(f, [], caption=False)),
+}
+
+
+def _titled(context: ResolveContext, kind: Kind, level: int, skip: set[str]) -> list[nodes.Node]:
+    """Each object of *kind* (matrix, diagram), in document order, under its own heading."""
+    prefix, classes, render = _TITLED_PARTS[kind]
     result: list[nodes.Node] = []
-    for obj in context.domain.objects(Kind.MATRIX):
+    for obj in context.domain.objects(kind):
         if obj.anchor in skip:
             continue
-        sub = nodes.section(ids=[section_id(f"matrix-{obj.id}")], classes=["ja-matrix-section"])
+        sub = nodes.section(ids=[section_id(f"{prefix}-{obj.id}")], classes=[classes])
         sub["ja-level"] = level
         sub += nodes.title(text=obj.title)
-        sub += render_matrix(obj.model, [], caption=False)
+        sub += render(obj.model)
         result.append(sub)
     return result
 
@@ -154,20 +164,6 @@ def _threats(context: ResolveContext, section: OutlineSection, skip: set[str]) -
     sub += ja_placeholder(kind=THREATS_TABLE_KIND, layout="list", stride=[], component=None)
     sub.extend(shown)
     return [sub]
-
-
-def _data_flows(context: ResolveContext, level: int, skip: set[str]) -> list[nodes.Node]:
-    """Each data-flow diagram of the project, in document order, under its own heading."""
-    result: list[nodes.Node] = []
-    for obj in context.domain.objects(Kind.FLOW):
-        if obj.anchor in skip:
-            continue
-        sub = nodes.section(ids=[section_id(f"data-flow-{obj.id}")], classes=["ja-data-flow"])
-        sub["ja-level"] = level
-        sub += nodes.title(text=obj.title)
-        sub += render_data_flow(obj.model, [], caption=False)
-        result.append(sub)
-    return result
 
 
 def _ids_in(content: list[nodes.Node]) -> set[str]:
@@ -241,11 +237,11 @@ def _section_body(
         body.append(not_written(section, myst=is_myst_page(context.env, context.docname)))
     for generated in section.generated:
         if generated == "threat-matrices":
-            body.extend(_matrices(context, section.level + 1, _ids_in(content)))
+            body.extend(_titled(context, Kind.MATRIX, section.level + 1, _ids_in(content)))
         elif generated == "threats":
             body.extend(_threats(context, section, _ids_in(content)))
         elif generated == "data-flows":
-            body.extend(_data_flows(context, section.level + 1, _ids_in(content)))
+            body.extend(_titled(context, Kind.FLOW, section.level + 1, _ids_in(content)))
         elif generated == "hands-on":
             body.extend(_hands_on(context, section))
         elif generated in GENERATED_PLACEHOLDERS:

@@ -16,24 +16,23 @@ can never end a label, add a statement (``click``), a directive (``%%{init}``) o
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from .directive import AssessmentDirective, add_assessment_directive
+from .directive import YamlObjectDirective, add_assessment_directive
 from .kinds import Kind
 from .problems import BlockProblem, Code
 from .tables import build_table
-from .threat_matrix import slugify
 from .yaml_reader import Reader
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.util.typing import OptionSpec
 
+    from .directive import YamlSource
     from .domain import JointAssessmentDomain
     from .yamlsafe import LineDict
 
@@ -381,44 +380,25 @@ def render_data_flow(
 # -- directive -----------------------------------------------------------------------------
 
 
-class DataFlowDirective(AssessmentDirective):
+class DataFlowDirective(YamlObjectDirective[DataFlow]):
     """``.. data-flow:: <title>`` with a YAML body or ``:file:``."""
 
-    required_arguments = 1
-    final_argument_whitespace = True
-    has_content = True
-    option_spec: ClassVar[OptionSpec] = {
-        "name": directives.unchanged,
-        "file": directives.unchanged,
-        "class": directives.class_option,
-    }
+    kind = KIND
+    block_class = "ja-data-flow"
 
-    def run(self) -> list[nodes.Node]:
-        title = " ".join(self.arguments[0].split())
-        flow_id = (self.options.get("name") or "").strip() or slugify(title)
-        loaded = self.read_yaml()
-        if loaded is None:
-            return self.error_node()
-        data, source = loaded
-        model, problems = parse_data_flow(data, flow_id, title)
-        for problem in problems:
-            self.report(problem.code, problem.message, line=problem.line, source=source)
-        if model is None:
-            return self.error_node()
-        model = DataFlow(
-            model.id,
-            model.title,
-            model.zones,
-            model.components,
-            model.flows,
-            source.path,
-            source.first_line,
-        )
-        anchor = self.make_anchor(KIND, flow_id)
-        self.record(KIND, flow_id, title, model, anchor)
-        container = self.target_section(anchor, ["ja-data-flow"])
-        container += render_data_flow(model, self.options.get("class", []))
-        return [container]
+    def title(self) -> str:
+        return " ".join(str(self.arguments[0]).split())
+
+    def parse_yaml(
+        self, data: Any, obj_id: str, title: str, source: YamlSource
+    ) -> tuple[DataFlow | None, list[BlockProblem]]:
+        model, problems = parse_data_flow(data, obj_id, title)
+        if model is not None:  # flows' lines are read from where the YAML came from
+            model = dataclasses.replace(model, path=source.path, first_line=source.first_line)
+        return model, problems
+
+    def render(self, model: DataFlow) -> list[nodes.Node]:
+        return render_data_flow(model, self.options.get("class", []))
 
 
 def _skip(self: nodes.NodeVisitor, node: nodes.Node) -> None:

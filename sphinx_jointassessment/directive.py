@@ -26,6 +26,7 @@ from .domain import AssessmentObject, JointAssessmentDomain, get_domain
 from .paths import read_source_text, resolve_source_file
 from .placeholders import numbered_id_placeholder
 from .problems import Code, Problem, emit
+from .values import slugify
 from .yamlsafe import YamlLimits, YamlProblem, load_yaml
 
 if TYPE_CHECKING:
@@ -296,4 +297,61 @@ class ObjectDirective(AssessmentDirective, Generic[M]):
         container.extend(self.render(model, body))
         if container["ids"] and is_cited_kind(self.kind):
             container += cited_by_placeholder(self, self.kind, container["ids"][0])
+        return [container]
+
+
+Y = TypeVar("Y")
+
+
+class YamlObjectDirective(AssessmentDirective, Generic[Y]):
+    """``.. NAME:: <title>`` whose body, or ``:file:``, is YAML: one object of :attr:`kind`.
+
+    The shared ``run()`` of a threat matrix or a data-flow diagram: the id from
+    ``:name:`` (or the slug of the title), the YAML read safely, the problems reported
+    at their line of the body or file, the object recorded and shown. A feature gives
+    :meth:`parse_yaml` and :meth:`render`.
+    """
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[OptionSpec] = {
+        # plain text: an empty value is our problem at the block, not docutils' error
+        "name": directives.unchanged,
+        "file": directives.unchanged,
+        "class": directives.class_option,
+    }
+    #: the kind of object each block records
+    kind: ClassVar[Kind]
+    #: the class of the block's container
+    block_class: ClassVar[str]
+
+    def title(self) -> str:
+        return str(self.arguments[0]).strip()
+
+    def parse_yaml(
+        self, data: Any, obj_id: str, title: str, source: YamlSource
+    ) -> tuple[Y | None, list[BlockProblem]]:
+        """The model of the loaded YAML and every problem found (pure but for *source*)."""
+        raise NotImplementedError
+
+    def render(self, model: Y) -> list[nodes.Node]:
+        raise NotImplementedError
+
+    def run(self) -> list[nodes.Node]:
+        title = self.title()
+        obj_id = (self.options.get("name") or "").strip() or slugify(title)
+        loaded = self.read_yaml()
+        if loaded is None:
+            return self.error_node()
+        data, source = loaded
+        model, problems = self.parse_yaml(data, obj_id, title, source)
+        for problem in problems:
+            self.report(problem.code, problem.message, line=problem.line, source=source)
+        if model is None:
+            return self.error_node()
+        anchor = self.make_anchor(self.kind, obj_id)
+        self.record(self.kind, obj_id, title, model, anchor)
+        container = self.target_section(anchor, [self.block_class])
+        container += self.render(model)
         return [container]

@@ -9,16 +9,14 @@ ties them to the page and records the matrix in the ``ja`` domain.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 
 from .badges import status_badge, status_class
 from .config import STATUSES, AssessmentConfig
-from .directive import AssessmentDirective, add_assessment_directive
+from .directive import YamlObjectDirective, add_assessment_directive
 from .domain import AssessmentObject, JointAssessmentDomain, register_derived_kind
 from .kinds import Kind
 from .placeholders import ja_placeholder
@@ -27,8 +25,8 @@ from .yaml_reader import Reader, format_score, parse_score
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.util.typing import OptionSpec
 
+    from .directive import YamlSource
     from .yamlsafe import LineDict
 
 KIND = Kind.MATRIX
@@ -96,10 +94,6 @@ class ThreatMatrix:
 def cell_key(matrix_id: str, victim: str, attacker: str) -> str:
     """How ``:cells:`` of an attack risk names a cell."""
     return f"{matrix_id}/{victim}/{attacker}"
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "matrix"
 
 
 # -- parsing -------------------------------------------------------------------------------
@@ -346,40 +340,24 @@ def render_matrix(
 # -- directive -----------------------------------------------------------------------------
 
 
-class ThreatMatrixDirective(AssessmentDirective):
+class ThreatMatrixDirective(YamlObjectDirective[ThreatMatrix]):
     """``.. threat-matrix:: <attack class>`` with a YAML body or ``:file:``."""
 
-    required_arguments = 1
-    final_argument_whitespace = True
-    has_content = True
-    option_spec: ClassVar[OptionSpec] = {
-        # plain text: an empty value is our problem at the block, not docutils' error
-        "name": directives.unchanged,
-        "file": directives.unchanged,
-        "class": directives.class_option,
-    }
+    kind = KIND
+    block_class = "ja-threat-matrix-block"
 
-    def run(self) -> list[nodes.Node]:
-        title = self.arguments[0].strip()
-        matrix_id = (self.options.get("name") or "").strip() or slugify(title)
-        loaded = self.read_yaml()
-        if loaded is None:
-            return self.error_node()
-        data, source = loaded
-        matrix, problems = parse_matrix(data, matrix_id, title, self.ja_config)
+    def parse_yaml(
+        self, data: Any, obj_id: str, title: str, source: YamlSource
+    ) -> tuple[ThreatMatrix | None, list[BlockProblem]]:
+        matrix, problems = parse_matrix(data, obj_id, title, self.ja_config)
         if matrix is not None:
             problems += validate_matrix(matrix)
-        for problem in problems:
-            self.report(problem.code, problem.message, line=problem.line, source=source)
-        if matrix is None:
-            return self.error_node()
-        anchor = self.make_anchor(KIND, matrix_id)
-        self.record(KIND, matrix_id, title, matrix, anchor)
+        return matrix, problems
+
+    def render(self, model: ThreatMatrix) -> list[nodes.Node]:
         # each cell lists the risks that point at it (``cell-risks``), from any page
         self.domain.note_summary(self.docname, CELL_RISKS_KIND)
-        container = self.target_section(anchor, ["ja-threat-matrix-block"])
-        container += render_matrix(matrix, self.options.get("class", []))
-        return [container]
+        return render_matrix(model, self.options.get("class", []))
 
 
 def cell_object(domain: JointAssessmentDomain, key: str) -> AssessmentObject | None:

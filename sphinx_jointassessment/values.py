@@ -49,6 +49,11 @@ def split_items(text: str, separator: str) -> tuple[list[str], int]:
     return items, empty
 
 
+def slugify(text: str) -> str:
+    """An id from a title: lower case, runs of other characters as ``-`` (``matrix`` if none)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "matrix"
+
+
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """Sort key in which digit runs compare as numbers: ``2`` < ``10``, ``R-2`` < ``R-10``."""
     parts = []

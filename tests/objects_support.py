@@ -11,11 +11,12 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup
+from docutils import nodes
 
-from .conftest import parse_warnings
+from .conftest import expected_markers, parse_warnings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
     from pathlib import Path
 
     from sphinx.testing.util import SphinxTestApp
@@ -65,3 +66,26 @@ def cell_texts(table: object) -> list[list[str]]:
         [cell.get_text(" ", strip=True) for cell in row.find_all(["td", "th"])]
         for row in table.tbody.find_all("tr")  # type: ignore[attr-defined]
     ]
+
+
+def assert_marked_warnings(app: SphinxTestApp) -> list[Warning_]:
+    """The build's warnings are exactly the ``expect`` markers of its sources; returns them."""
+    found = warnings(app)
+    got = {(w.file, w.line, w.code) for w in found}
+    expected = expected_markers(app.srcdir)
+    assert expected <= got, f"missing: {sorted(expected - got)}\nall: {app.warning.getvalue()}"
+    assert got <= expected, f"unexpected: {sorted(got - expected)}"
+    return found
+
+
+def assert_same_doctrees(rst: SphinxTestApp, myst: SphinxTestApp, pages: Iterable[str]) -> None:
+    """Each page's doctree is the same from rST and from MyST, as read and as written
+    (before placeholders and links are resolved, and after)."""
+    for page in pages:
+        for get in ("get_doctree", "get_and_resolve_doctree"):
+            trees = []
+            for app in (rst, myst):
+                method = getattr(app.env, get)
+                args = (page,) if get == "get_doctree" else (page, app.builder)
+                trees.append(method(*args).next_node(nodes.section).pformat())
+            assert trees[0] == trees[1], (page, get)

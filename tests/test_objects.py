@@ -20,8 +20,17 @@ from sphinx_jointassessment.metadata import parse_metadata, parse_security_provi
 from sphinx_jointassessment.placeholders import ResolveContext, fill, ja_placeholder
 from sphinx_jointassessment.sbom import Dependency, parse_sbom
 
-from .conftest import ROOTS, expected_markers, inventory_names
-from .objects_support import build, cell_texts, codes, soup, warnings, write_project
+from .conftest import ROOTS, inventory_names
+from .objects_support import (
+    assert_marked_warnings,
+    assert_same_doctrees,
+    build,
+    cell_texts,
+    codes,
+    soup,
+    warnings,
+    write_project,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -452,15 +461,8 @@ def test_rst_and_myst_give_the_same_doctree(make_app, tmp_path):
     rst = build(make_app, ROOTS / "test-objects", builddir=tmp_path / "rst")
     myst = build(make_app, ROOTS / "test-objects-myst", builddir=tmp_path / "myst")
     assert not warnings(myst), myst.warning.getvalue()
-    for page in ("risks", "findings", "issues", "meta", "handson", "tables", "matrices"):
-        # as read (before placeholders and links are resolved) and as written
-        for get in ("get_doctree", "get_and_resolve_doctree"):
-            trees = []
-            for app in (rst, myst):
-                method = getattr(app.env, get)
-                args = (page,) if get == "get_doctree" else (page, app.builder)
-                trees.append(method(*args).next_node(nodes.section).pformat())
-            assert trees[0] == trees[1], (page, get)
+    pages = ("risks", "findings", "issues", "meta", "handson", "tables", "matrices")
+    assert_same_doctrees(rst, myst, pages)
 
 
 @pytest.mark.sphinx("text", testroot="objects")
@@ -506,11 +508,7 @@ def test_man_builder(app):
 @pytest.mark.sphinx("html", testroot="objects-bad")
 def test_every_check_code_at_its_line(app):
     app.build()
-    found = warnings(app)
-    got = {(w.file, w.line, w.code) for w in found}
-    expected = expected_markers(app.srcdir)
-    assert expected <= got, f"missing: {sorted(expected - got)}\nall: {app.warning.getvalue()}"
-    assert got <= expected, f"unexpected: {sorted(got - expected)}"
+    found = assert_marked_warnings(app)
     assert {w.code for w in found} >= {
         "schema",
         "unknown-status",

@@ -249,51 +249,58 @@ LABELS = ("N/A", "NONE", "Mitigated", "Mitigated by TLS", "ESCAPE", "MITM", "<b>
 SCORES = (0, 1, 57.5, 0.6825, -1, "12", "x", True, None, 1e309, float("nan"), "nan", [1], {"a": 1})
 
 
-@st.composite
-def matrix_yaml(draw: st.DrawFn) -> list[str]:
-    """A threat-matrix body: structured (JSON flow or YAML block), broken or hostile."""
+def broken_body(draw: st.DrawFn, templates: list[list[str]]) -> list[str] | None:
+    """One time in five random lines, one in five a hand-written hostile body; else None."""
     kind = draw(st.sampled_from(["structured", "structured", "structured", "text", "template"]))
     if kind == "text":
         return draw(st.lists(any_line, min_size=1, max_size=5))
     if kind == "template":
-        return draw(
-            st.sampled_from(
-                [
-                    ["components: [A]", "components: [B]", "cells: []"],
-                    [
-                        "a: &a [x, x, x, x, x, x, x, x, x, x]",
-                        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
-                        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]",
-                        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]",
-                        "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d]",
-                    ],
-                    ["components: " + "[" * 50 + "]" * 50, "cells: []"],
-                    [
-                        "components: [A]",
-                        "cells: [{victim: A, attacker: A, label: !!python/object:os.system x}]",
-                    ],
-                    ["components: [A]", "cells: *nothing"],
-                    ["components: [A]", 'cells: [{victim: A, attacker: A, label: "\\x01\\u202e"}]'],
-                    ["- just", "- a list"],
-                    [
-                        "components: [A, A]",
-                        "cells: [{victim: A, attacker: A, entries: [], label: x}]",
-                    ],
-                    [
-                        "components: [A]",
-                        "cells:",
-                        "  - victim: A",
-                        "    attacker: A",
-                        "    label: x",
-                        "    label: y",
-                    ],
-                    [
-                        "components: [A]",
-                        "cells: [{victim: A, attacker: A, label: x, text: " + "y" * 5000 + "}]",
-                    ],
-                ]
-            )
-        )
+        return draw(st.sampled_from(templates))
+    return None
+
+
+@st.composite
+def matrix_yaml(draw: st.DrawFn) -> list[str]:
+    """A threat-matrix body: structured (JSON flow or YAML block), broken or hostile."""
+    broken = broken_body(
+        draw,
+        [
+            ["components: [A]", "components: [B]", "cells: []"],
+            [
+                "a: &a [x, x, x, x, x, x, x, x, x, x]",
+                "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
+                "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]",
+                "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]",
+                "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d, *d]",
+            ],
+            ["components: " + "[" * 50 + "]" * 50, "cells: []"],
+            [
+                "components: [A]",
+                "cells: [{victim: A, attacker: A, label: !!python/object:os.system x}]",
+            ],
+            ["components: [A]", "cells: *nothing"],
+            ["components: [A]", 'cells: [{victim: A, attacker: A, label: "\\x01\\u202e"}]'],
+            ["- just", "- a list"],
+            [
+                "components: [A, A]",
+                "cells: [{victim: A, attacker: A, entries: [], label: x}]",
+            ],
+            [
+                "components: [A]",
+                "cells:",
+                "  - victim: A",
+                "    attacker: A",
+                "    label: x",
+                "    label: y",
+            ],
+            [
+                "components: [A]",
+                "cells: [{victim: A, attacker: A, label: x, text: " + "y" * 5000 + "}]",
+            ],
+        ],
+    )
+    if broken is not None:
+        return broken
     components = draw(st.lists(st.sampled_from(COMPONENT_NAMES), max_size=3, unique=True))
     pool = [*components, *draw(st.lists(st.sampled_from(COMPONENT_NAMES), max_size=1))]
     cells = []
@@ -341,23 +348,20 @@ KINDS = ("actor", "process", "store", "pipe", "", None)
 @st.composite
 def data_flow_yaml(draw: st.DrawFn) -> list[str]:
     """A data-flow body: zones, components and flows, hostile names included, or broken."""
-    kind = draw(st.sampled_from(["structured", "structured", "structured", "text", "template"]))
-    if kind == "text":
-        return draw(st.lists(any_line, min_size=1, max_size=5))
-    if kind == "template":
-        return draw(
-            st.sampled_from(
-                [
-                    ["components: [A]"],
-                    ["components: [{name: A}, {name: A}]", "flows: [{from: A, to: A}]"],
-                    ["zones: x", "components: {a: 1}", "flows: [1, 2]"],
-                    ["components: [{name: A, zone: nowhere, kind: pipe, colour: red}]"],
-                    ["flows: [{from: A, to: B}]"],
-                    ['components: [{name: "A"]; click A call alert(1)"}]'],
-                    ["components: [{name: !!python/object:os.system x}]"],
-                ]
-            )
-        )
+    broken = broken_body(
+        draw,
+        [
+            ["components: [A]"],
+            ["components: [{name: A}, {name: A}]", "flows: [{from: A, to: A}]"],
+            ["zones: x", "components: {a: 1}", "flows: [1, 2]"],
+            ["components: [{name: A, zone: nowhere, kind: pipe, colour: red}]"],
+            ["flows: [{from: A, to: B}]"],
+            ['components: [{name: "A"]; click A call alert(1)"}]'],
+            ["components: [{name: !!python/object:os.system x}]"],
+        ],
+    )
+    if broken is not None:
+        return broken
     zones = [
         {"name": draw(st.sampled_from(ZONE_NAMES)), "trust": draw(st.sampled_from(TRUSTS))}
         for _ in range(draw(st.integers(0, 3)))

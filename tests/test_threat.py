@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import jsonschema
 import pytest
-from docutils import nodes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,9 +32,17 @@ from sphinx_jointassessment.data_flow import (
 from sphinx_jointassessment.threat import attack_url, parse_stride, parse_threat
 from sphinx_jointassessment.yamlsafe import YamlLimits, load_yaml
 
-from .conftest import ROOTS, expected_markers, inventory_names
+from .conftest import ROOTS, inventory_names
 from .markdownlint import require_markdownlint, run_markdownlint
-from .objects_support import build, cell_texts, soup, warnings, write_project
+from .objects_support import (
+    assert_marked_warnings,
+    assert_same_doctrees,
+    build,
+    cell_texts,
+    soup,
+    warnings,
+    write_project,
+)
 
 if TYPE_CHECKING:
     from sphinx.testing.util import SphinxTestApp
@@ -311,14 +318,7 @@ def test_rst_and_myst_give_the_same_doctree(make_app, tmp_path) -> None:
     myst = build(make_app, ROOTS / "test-threats-myst", builddir=tmp_path / "myst")
     assert not real_warnings(rst), rst.warning.getvalue()
     assert not real_warnings(myst), myst.warning.getvalue()
-    for page in ("flows", "threats", "tables", "risks"):
-        for get in ("get_doctree", "get_and_resolve_doctree"):
-            trees = []
-            for app in (rst, myst):
-                method = getattr(app.env, get)
-                args = (page,) if get == "get_doctree" else (page, app.builder)
-                trees.append(method(*args).next_node(nodes.section).pformat())
-            assert trees[0] == trees[1], (page, get)
+    assert_same_doctrees(rst, myst, ("flows", "threats", "tables", "risks"))
 
 
 @pytest.mark.parametrize("builder", ["text", "latex", "man"])
@@ -342,11 +342,7 @@ def test_other_builders_get_the_tables_and_no_warning(make_app, tmp_path, builde
 @pytest.mark.sphinx("html", testroot="threats-bad")
 def test_every_check_code_at_its_line(app: SphinxTestApp) -> None:
     app.build()
-    found = warnings(app)
-    got = {(w.file, w.line, w.code) for w in found}
-    expected = expected_markers(app.srcdir)
-    assert expected <= got, f"missing: {sorted(expected - got)}\nall: {app.warning.getvalue()}"
-    assert got <= expected, f"unexpected: {sorted(got - expected)}"
+    found = assert_marked_warnings(app)
     assert {w.code for w in found} >= {
         "unknown-component",
         "bad-identifier",
