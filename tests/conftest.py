@@ -10,8 +10,14 @@ import pytest
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 ROOTS = Path(__file__).parent / "roots"
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+#: material the tests read, kept in the repository so that a plain clone runs every test;
+#: ``data/SOURCES.txt`` says where each file comes from (``test_data_sources.py`` checks it)
+DATA = Path(__file__).parent / "data"
+#: verbatim copies of public material: CNCF templates and assessments, the CNCF linter
+#: configuration, interchange formats (``reference/interop``)
+REFERENCE = DATA / "reference"
 
 _WARNING = re.compile(
     r"^(?P<path>[^\n]*?):(?P<line>\d+)?:? WARNING: (?P<message>.*?) \[(?P<type>[\w.-]+)\]$",

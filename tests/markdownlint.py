@@ -26,12 +26,10 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-#: a copy of cncf/tag-security's ci/lint-config.json (the linter configuration its pull
-#: requests must pass), kept here so the tests do not depend on shared/ being present;
-#: tests/test_markdown.py checks it still equals shared/reference/cncf-markdownlint.json
-CNCF_CONFIG = REPO_ROOT / "tests" / "data" / "cncf-markdownlint.json"
-REFERENCE_CONFIG = REPO_ROOT.parent / "shared" / "reference" / "cncf-markdownlint.json"
+from .conftest import REFERENCE, REPO_ROOT
+
+#: cncf/tag-security's ci/lint-config.json: the linter configuration its pull requests must pass
+CNCF_CONFIG = REFERENCE / "cncf-markdownlint.json"
 _PROBLEM = re.compile(
     r"^(?P<file>.*?):(?P<line>\d+)(?::(?P<column>\d+))? (?:error )?(?P<rule>MD\d+)"
 )

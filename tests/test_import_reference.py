@@ -1,4 +1,4 @@
-"""``import`` on every real CNCF assessment of ``shared/reference``, and on both templates.
+"""``import`` on every real CNCF assessment of ``tests/data/reference``, and on both templates.
 
 For each file: the import report accounts for every heading and every table row
 of the source; the docs folder keeps every heading's and every table cell's
@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -32,17 +32,45 @@ from sphinx_jointassessment.cli.mdparse import (
 )
 from sphinx_jointassessment.outline import load_outline, normalize_title
 
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
-FILES = (
-    [
-        *sorted((REFERENCE / "assessments").glob("*.md")),
-        REFERENCE / "template-joint-assessment.md",
-        REFERENCE / "template-self-assessment.md",
-    ]
-    if REFERENCE.is_dir()
-    else []
-)
-pytestmark = pytest.mark.skipif(not FILES, reason=f"reference material not found at {REFERENCE}")
+from .conftest import REFERENCE
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FILES = [
+    *sorted((REFERENCE / "assessments").glob("*.md")),
+    REFERENCE / "template-joint-assessment.md",
+    REFERENCE / "template-self-assessment.md",
+]
+
+#: (test, file) pairs that fail until ``import`` learns what a later issue asks of it.
+#: The marks are strict: the change that makes one pass must remove its line here.
+EXPECTED_FAILURES = {
+    ("report", "external-secrets__docs__stride-threat-model.md"): (
+        "issue 13: import maps no heading of a STRIDE threat catalogue to an outline section"
+    ),
+    ("report", "tikv__tikv-threat-model.md"): (
+        "issue 13: import maps no heading of a threat model to an outline section"
+    ),
+    ("report", "wasmedge__joint-assessment.md"): (
+        "issue 14: import maps no heading of a joint README (summary, recommendations)"
+    ),
+    ("built", "emissary-ingress__self-assessment.md"): (
+        "issue 16: the SBOM metadata cell (text and two links) is lost from the built Markdown"
+    ),
+}
+
+
+def each_file(test: str) -> pytest.MarkDecorator:
+    """Run a test that takes ``imported`` once per file of FILES, with the expected failures
+    of *test* (its key in EXPECTED_FAILURES) marked as such."""
+    cases = []
+    for path in FILES:
+        reason = EXPECTED_FAILURES.get((test, path.name))
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        cases.append(pytest.param(path, id=path.name, marks=marks))
+    return pytest.mark.parametrize("imported", cases, indirect=True)
+
 
 #: problem kinds a real (or template) assessment may have; anything else is our fault
 REAL_PROBLEMS = {
@@ -63,16 +91,6 @@ STRUCTURAL = {
     *FINDINGS_HEADER,
     "victim components",
 }
-
-
-def builder_registered() -> bool:
-    """Whether the extension registers the ``jointassessment`` builder (it may land later)."""
-    try:
-        from sphinx_jointassessment import builder
-    except ImportError:
-        return False
-    cls = getattr(builder, "JointAssessmentBuilder", None)
-    return getattr(cls, "name", None) == "jointassessment"
 
 
 def words(text: str) -> str:
@@ -131,8 +149,9 @@ def cell_words(cell: str) -> list[str]:
     return [form for form in forms if form]
 
 
-@pytest.fixture(params=FILES, ids=[path.name for path in FILES])
+@pytest.fixture
 def imported(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Path, object]:
+    """*request.param* (a file of FILES, see :func:`each_file`) imported into a docs folder."""
     source: Path = request.param
     out = tmp_path / "docs"
     assert main(["import", str(source), "-o", str(out)]) == 0
@@ -140,6 +159,15 @@ def imported(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Path
     return source, out, assessment
 
 
+def test_expected_failures_name_real_cases() -> None:
+    """A misspelt pair in EXPECTED_FAILURES would mark nothing and hide nothing: refuse it."""
+    names = {path.name for path in FILES}
+    for test, file in EXPECTED_FAILURES:
+        assert test in {"report", "docs", "html", "built"}, test
+        assert file in names, file
+
+
+@each_file("report")
 def test_report_accounts_for_every_heading_and_row(imported) -> None:  # type: ignore[no-untyped-def]
     source, _out, assessment = imported
     report = assessment.report
@@ -169,6 +197,7 @@ def test_report_accounts_for_every_heading_and_row(imported) -> None:  # type: i
     assert len(mapped) == len(set(mapped)), "an outline key is contributed twice"
 
 
+@each_file("docs")
 def test_docs_folder_keeps_every_heading_and_cell(imported) -> None:  # type: ignore[no-untyped-def]
     source, out, _assessment = imported
     emitted = haystack(" ".join(p.read_text(encoding="utf-8") for p in out.glob("*.md")))
@@ -196,6 +225,7 @@ def test_docs_folder_keeps_every_heading_and_cell(imported) -> None:  # type: ig
             )
 
 
+@each_file("html")
 def test_html_is_never_raw(imported) -> None:  # type: ignore[no-untyped-def]
     _source, out, _assessment = imported
     for page in out.glob("*.md"):
@@ -219,7 +249,7 @@ def _only_in_code(text: str) -> bool:
     return True
 
 
-@pytest.mark.skipif(not builder_registered(), reason="the jointassessment builder is not there yet")
+@each_file("built")
 def test_built_assessment_keeps_the_text(imported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     source, out, assessment = imported
     result = build_assessment(out, tmp_path / "build")
@@ -271,7 +301,6 @@ def test_built_assessment_keeps_the_text(imported, tmp_path: Path) -> None:  # t
         ), f"line {bold.lineno}: bold line {title!r} not in the built Markdown"
 
 
-@pytest.mark.skipif(not builder_registered(), reason="the jointassessment builder is not there yet")
 @pytest.mark.parametrize("source", FILES, ids=[path.name for path in FILES])
 def test_rst_format_builds_the_same_sections(source: Path, tmp_path: Path) -> None:
     """``--format rst`` converts the kept Markdown; the result has the same outline sections."""
@@ -305,7 +334,6 @@ def _is_title(text: str) -> bool:
     return bool(re.match(r"(?i)^(joint|self)[\s-]*assessment", text))
 
 
-@pytest.mark.skipif(not builder_registered(), reason="the jointassessment builder is not there yet")
 @pytest.mark.parametrize(
     "template", ["template-joint-assessment.md", "template-self-assessment.md"]
 )

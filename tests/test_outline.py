@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pickle
 import re
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -21,8 +20,10 @@ from sphinx_jointassessment.outline import (
     normalize_title,
 )
 
-#: CI clones the repository into another folder with shared/ as its sibling.
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+from .conftest import REFERENCE
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: The joint outline's keys, copied from SPEC §3.
 _SPEC_KEY_BLOCK = """
@@ -103,13 +104,6 @@ SELF_KEYS = {
 }
 
 TAG_SECURITY_GUIDE = "https://github.com/cncf/tag-security/blob/main/community/assessments/guide/"
-
-
-@pytest.fixture(scope="module")
-def reference() -> Path:
-    if not REFERENCE.is_dir():
-        pytest.skip(f"reference material not found at {REFERENCE}")
-    return REFERENCE
 
 
 @pytest.fixture(scope="module")
@@ -198,24 +192,24 @@ def test_self_keys(self_outline: Outline) -> None:
     assert self_outline.keys() == SELF_KEYS
 
 
-def test_joint_follows_template(reference: Path, joint: Outline) -> None:
+def test_joint_follows_template(joint: Outline) -> None:
     expected = template_parts(
-        reference / "template-joint-assessment.md", "Metadata", JOINT_EXEMPT_HEADINGS
+        REFERENCE / "template-joint-assessment.md", "Metadata", JOINT_EXEMPT_HEADINGS
     )
     assert [(s.title, s.level) for s in joint.sections] == expected
 
 
-def test_self_follows_template(reference: Path, self_outline: Outline) -> None:
+def test_self_follows_template(self_outline: Outline) -> None:
     # The template nests everything under "## Self-assessment outline"; the outline
     # drops that level, as published self-assessments do.
-    expected = template_parts(reference / "template-self-assessment.md", "Metadata", set(), 1)
+    expected = template_parts(REFERENCE / "template-self-assessment.md", "Metadata", set(), 1)
     assert [(s.title, s.level) for s in self_outline.sections] == expected
 
 
-def test_template_toc_titles_match(reference: Path, joint: Outline, self_outline: Outline) -> None:
+def test_template_toc_titles_match(joint: Outline, self_outline: Outline) -> None:
     """Every entry of the templates' own tables of contents names a section."""
     for outline, name in ((joint, "joint"), (self_outline, "self")):
-        text = (reference / f"template-{name}-assessment.md").read_text(encoding="utf-8")
+        text = (REFERENCE / f"template-{name}-assessment.md").read_text(encoding="utf-8")
         toc = text.split(outline.toc_title, 1)[1].split("\n#", 1)[0]
         entries = re.findall(r"\* \[([^\]]+)\]", re.sub(r"\s*\n\s+", " ", toc))
         assert entries
@@ -286,12 +280,12 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip())]
 
 
-def _template_section(reference: Path, name: str, heading: str) -> str:
-    text = (reference / f"template-{name}-assessment.md").read_text(encoding="utf-8")
+def _template_section(name: str, heading: str) -> str:
+    text = (REFERENCE / f"template-{name}-assessment.md").read_text(encoding="utf-8")
     return text.split(heading + "\n", 1)[1].split("\n#", 1)[0]
 
 
-def test_joint_fixed_texts(reference: Path, joint: Outline) -> None:
+def test_joint_fixed_texts(joint: Outline) -> None:
     use = joint.get("joint-assessment-use")
     assert use is not None
     assert use.text is not None
@@ -300,7 +294,7 @@ def test_joint_fixed_texts(reference: Path, joint: Outline) -> None:
     assert len(links) == 3
     assert all(link.startswith(TAG_SECURITY_GUIDE) for link in links)
 
-    template = _template_section(reference, "joint", "## Joint-assessment use")
+    template = _template_section("joint", "## Joint-assessment use")
     template = template.replace("[project]", "{project}")
     template = re.sub(r"\]\((?:\./)?", "](" + TAG_SECURITY_GUIDE, template)
     assert _paragraphs(use.text) == _paragraphs(template)
@@ -313,7 +307,7 @@ def test_joint_fixed_texts(reference: Path, joint: Outline) -> None:
     hands_on = joint.get("hands-on-assessment")
     assert hands_on is not None
     assert hands_on.text is not None
-    template = _template_section(reference, "joint", "## Hands-on assessment")
+    template = _template_section("joint", "## Hands-on assessment")
     assert _paragraphs(hands_on.text) == _paragraphs(template)[:1]
     assert hands_on.text.startswith("The hands-on assessment is a lightweight review")
 
@@ -322,11 +316,11 @@ def test_joint_fixed_texts(reference: Path, joint: Outline) -> None:
     assert closed.text is None  # the extension renders the "no closed issues" sentence
 
 
-def test_self_fixed_text(reference: Path, self_outline: Outline) -> None:
+def test_self_fixed_text(self_outline: Outline) -> None:
     use = self_outline.get("self-assessment-use")
     assert use is not None
     assert use.text is not None
-    template = _template_section(reference, "self", "### Self-assessment use")
+    template = _template_section("self", "### Self-assessment use")
     assert _paragraphs(use.text) == _paragraphs(template.replace("[project]", "{project}"))
     assert len(_paragraphs(use.text)) == 3
 

@@ -32,7 +32,7 @@ from sphinx_jointassessment.data_flow import (
 from sphinx_jointassessment.threat import attack_url, parse_stride, parse_threat
 from sphinx_jointassessment.yamlsafe import YamlLimits, load_yaml
 
-from .conftest import ROOTS, inventory_names
+from .conftest import REFERENCE, ROOTS, inventory_names
 from .markdownlint import require_markdownlint, run_markdownlint
 from .objects_support import (
     assert_marked_warnings,
@@ -47,8 +47,7 @@ from .objects_support import (
 if TYPE_CHECKING:
     from sphinx.testing.util import SphinxTestApp
 
-DATA = Path(__file__).parent / "data"
-OTM_SCHEMA = DATA / "otm-0.2.0.schema.json"
+OTM_SCHEMA = REFERENCE / "interop" / "otm-0.2.0.schema.json"
 SCHEMA = (
     Path(__file__).resolve().parents[1] / "sphinx_jointassessment/schema/assessment.schema.json"
 )
