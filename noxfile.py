@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tomllib
 from pathlib import Path
 
 import nox
@@ -17,15 +18,20 @@ EXAMPLE = ROOT / "example_project"
 BUILD = ROOT / "build"
 #: the oldest Sphinx we support and the newest major line
 SPHINX_VERSIONS = {"oldest": "sphinx==8.2.*", "newest": "sphinx>=9,<10"}
-MARKDOWNLINT = "markdownlint-cli@0.45.0"
+_PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+#: the CNCF repository's Markdown linter, at the version pinned once in pyproject.toml
+MARKDOWNLINT_VERSION = _PYPROJECT["tool"]["sphinx-jointassessment-dev"]["markdownlint-cli"]
 
 nox.options.sessions = ["tests", "lint", "example"]
 nox.options.reuse_existing_virtualenvs = True
 
 
 def _markdownlint(session: nox.Session) -> dict[str, str]:
-    """Install markdownlint-cli (the CNCF repository's linter) when npm is available."""
-    prefix = ROOT / ".nox" / "_markdownlint"
+    """Install the pinned markdownlint-cli (the CNCF repository's linter) when npm is available.
+
+    One folder per version, so that changing the pin installs the new version.
+    """
+    prefix = ROOT / ".nox" / f"_markdownlint-{MARKDOWNLINT_VERSION}"
     binary = prefix / "node_modules" / ".bin" / "markdownlint"
     if not binary.exists():
         if shutil.which("npm") is None:
@@ -40,7 +46,7 @@ def _markdownlint(session: nox.Session) -> dict[str, str]:
             "--no-fund",
             "--prefix",
             str(prefix),
-            MARKDOWNLINT,
+            f"markdownlint-cli@{MARKDOWNLINT_VERSION}",
             external=True,
         )
     return {"MARKDOWNLINT": str(binary)}

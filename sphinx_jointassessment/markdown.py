@@ -17,8 +17,8 @@ The module has two layers:
 * :class:`MarkdownTranslator`, a docutils visitor that turns a doctree fragment
   into Markdown, and :func:`to_markdown`, its entry point.
 
-Choices made for the linter rules that leave room for them (markdownlint-cli
-0.48 / markdownlint 0.40, CNCF configuration):
+Choices made for the linter rules that leave room for them (markdownlint-cli at
+the version pyproject.toml pins for the tests, CNCF configuration):
 
 * MD036 (emphasis used instead of a heading) fires on a top-level paragraph that
   is nothing but one emphasised or strong run without trailing punctuation. A

@@ -2,11 +2,13 @@
 
 SPEC §4 promises that the assessment Markdown passes ``markdownlint-cli`` with
 the CNCF configuration with no problem at all, so the tests run that very
-linter. It is a Node program and not a Python dependency: it is looked for as
-``$MARKDOWNLINT``, then ``markdownlint`` on ``PATH``, then
+linter, at the one version ``pyproject.toml`` pins (:data:`PINNED_VERSION`;
+``nox -s tests`` installs it). It is a Node program and not a Python dependency:
+it is looked for as ``$MARKDOWNLINT``, then ``markdownlint`` on ``PATH``, then
 ``node_modules/.bin/markdownlint`` under the repository root (``npm install
---no-save markdownlint-cli`` puts it there). Tests that need it call
-:func:`require_markdownlint`, which skips them when it is missing.
+--no-save markdownlint-cli@VERSION`` puts it there). Tests that need it call
+:func:`require_markdownlint`, which skips them when it is missing;
+``tests/test_markdownlint_pin.py`` fails when the one found is another version.
 
 :func:`render_gfm` renders Markdown to HTML with micromark and its GFM table
 and autolink extensions (installed with markdownlint, which parses with them),
@@ -21,6 +23,7 @@ import os
 import re
 import shutil
 import subprocess
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +33,9 @@ from .conftest import REFERENCE, REPO_ROOT
 
 #: cncf/tag-security's ci/lint-config.json: the linter configuration its pull requests must pass
 CNCF_CONFIG = REFERENCE / "cncf-markdownlint.json"
+_PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+#: the markdownlint-cli version the tests are meant to run, pinned once in pyproject.toml
+PINNED_VERSION: str = _PYPROJECT["tool"]["sphinx-jointassessment-dev"]["markdownlint-cli"]
 _PROBLEM = re.compile(
     r"^(?P<file>.*?):(?P<line>\d+)(?::(?P<column>\d+))? (?:error )?(?P<rule>MD\d+)"
 )
@@ -59,7 +65,10 @@ def require_markdownlint() -> str:
     """The ``markdownlint`` executable; skips the calling test when there is none."""
     found = find_markdownlint()
     if found is None:
-        pytest.skip("markdownlint-cli is not installed (npm install --no-save markdownlint-cli)")
+        pytest.skip(
+            "markdownlint-cli is not installed (python3 -m nox -s tests installs it, or"
+            f" npm install --no-save markdownlint-cli@{PINNED_VERSION})"
+        )
     return found
 
 
