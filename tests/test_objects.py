@@ -540,7 +540,7 @@ def test_hostile_text_is_escaped_and_never_linked(app):
         assert "<script>alert" not in html
         assert "<img src=x" not in html
         assert "<b onmouseover" not in html
-        assert 'href="javascript:' not in html.replace("JaVaScRiPt", "javascript")
+        assert 'href="javascript:' not in html.lower()
         assert 'href="java\tscript' not in html
         page_soup = soup(app, page)
         for link in page_soup.find_all("a", href=True):
