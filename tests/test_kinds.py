@@ -65,7 +65,7 @@ def test_a_frozen_body_copies_without_ids_and_with_references_retargeted() -> No
     assert ref["refdoc"] == "index"
     assert ref["reftarget"] == "/dir/other"
     assert NO_SEARCH in copy["classes"]
-    # shown where it was written, it stays searchable; each copy is unshared
+    # shown where it was written, it stays searchable; each copy is a new node
     again = body.copy("dir/page", written_on="dir/page")
     assert again is not None
     assert again is not copy
