@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 
+from .bodies import block_too_large
 from .body import retarget_references
 from .config import get_config
 from .data_flow import render_data_flow
@@ -36,6 +37,7 @@ from .section import (
     contribution_content,
     project_outline,
 )
+from .template_text import find_placeholders
 from .threat import TABLE_KIND as THREATS_TABLE_KIND
 from .threat import render_threats_section
 from .threat_matrix import render_matrix
@@ -61,6 +63,8 @@ GENERATED_PLACEHOLDERS = {
 #: sentence could contradict what is written, so it is left out there
 LISTS_OF = {"attack-risks": Kind.RISK, "closed-issues": Kind.ISSUE}
 
+#: class of the assessment's own opening (the directive's content)
+OPENING_CLASS = "ja-opening"
 #: class of the admonition shown where a required section is not written
 NOT_WRITTEN_CLASS = "ja-not-yet-written"
 
@@ -264,6 +268,7 @@ def assemble(context: ResolveContext, outline: Outline) -> nodes.section:
     root["ja-level"] = 1
     root["ja-outline"] = outline.name
     root += nodes.title(text=outline.document_title(project))
+    root += opening_content(context)
     toc = nodes.section(ids=[section_id("toc")], classes=["ja-toc"])
     toc["ja-level"] = 2
     toc += nodes.title(text=outline.toc_title)
@@ -290,7 +295,15 @@ def assemble(context: ResolveContext, outline: Outline) -> nodes.section:
     ]
     toc += _toc_list(entries)
     _drop_duplicate_ids(root)
+    _identify_sections(root)
     return root
+
+
+def opening_content(context: ResolveContext) -> list[nodes.Node]:
+    """What the authors wrote in the ``joint-assessment`` block: under the title."""
+    pages = context.domain.objects(Kind.ASSESSMENT)
+    body = pages[0].body if pages else None
+    return body.content() if body is not None else []
 
 
 def _add_extras(context: ResolveContext, root: nodes.section) -> None:
@@ -374,6 +387,26 @@ def _drop_duplicate_ids(root: nodes.Element) -> None:
         element["ids"] = unique
 
 
+def _identify_sections(root: nodes.Element) -> None:
+    """Sections copied in (sub-headings of written content) lost their ids: give them new.
+
+    A heading needs an id for its permalink (html writes one for every section);
+    each is made from the heading's text, numbered when it repeats.
+    """
+    used = {ident for element in root.findall(nodes.Element) for ident in element["ids"]}
+    for section in root.findall(nodes.section):
+        if section["ids"]:
+            continue
+        title = section[0].astext() if section.children else ""
+        base = section_id(f"part-{title}") if title else section_id("part")
+        ident, number = base, 1
+        while ident in used:
+            number += 1
+            ident = f"{base}-{number}"
+        section["ids"].append(ident)
+        used.add(ident)
+
+
 def _render_assessment(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
     root = assemble(context, project_outline(context.env))
     retarget_references(root, context.docname)
@@ -384,13 +417,21 @@ def _render_assessment(context: ResolveContext, node: ja_placeholder) -> list[no
 
 
 class AssessmentDirectiveBase(AssessmentDirective):
-    """Shared by ``joint-assessment`` and ``self-assessment``."""
+    """Shared by ``joint-assessment`` and ``self-assessment``.
+
+    The directive's content, if any, is the assessment's own opening: what its
+    authors wrote under the title and before the table of contents (the title
+    they gave it, a status line, an introduction). It is shown there, in the
+    page and in the submitted Markdown, and may hold sub-headings.
+    """
 
     outline_name: ClassVar[str] = "joint"
-    has_content = False
+    has_content = True
     option_spec: ClassVar[OptionSpec] = {}
 
     def run(self) -> list[nodes.Node]:
+        if block_too_large(self):
+            return self.error_node()
         outline = project_outline(self.env)
         configured = get_config(self.env).outline
         if configured in ("joint", "self") and configured != self.outline_name:
@@ -407,10 +448,24 @@ class AssessmentDirectiveBase(AssessmentDirective):
             outline.document_title(get_config(self.env).project),
             {"outline": outline.name},
             anchor,
+            self._opening(),
         )
         container = self.target_section(anchor, ["ja-assessment-page"])
         container += make_placeholder(self, "assessment")
         return [container]
+
+    def _opening(self) -> nodes.container | None:
+        """The content, parsed, checked for template text; shown by the assembly only."""
+        if not any(line.strip() for line in self.content):
+            return None
+        opening = nodes.container(classes=[OPENING_CLASS])
+        self.set_source_info(opening)
+        opening += self.parse_content_to_nodes(allow_section_headings=True)
+        for text, _source, line in find_placeholders(
+            opening, get_config(self.env).placeholder_patterns
+        ):
+            self.report(Code.PLACEHOLDER, f"template text {text!r} left in the opening", line=line)
+        return opening
 
 
 class JointAssessmentPageDirective(AssessmentDirectiveBase):

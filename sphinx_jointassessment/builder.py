@@ -193,6 +193,7 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
         "outline": outline.name,
         "title": outline.document_title(config.project),
         "metadata": _single(domain, Kind.METADATA),
+        "opening": _opening_markdown(root),
         "sections": sections,
     }
     for kind, key in JSON_LISTS.items():
@@ -227,6 +228,17 @@ def reported_problems(env: BuildEnvironment) -> list[Problem]:
         for problem in [*get_config(env).problems, *problems]
         if not is_suppressed_warning(WARNING_TYPE, problem.code.value, suppressed)
     ]
+
+
+def _opening_markdown(root: nodes.Element) -> str | None:
+    """The authors' opening (under the title, before the table of contents) as Markdown."""
+    holder = nodes.container()
+    for child in root.children:
+        if isinstance(child, nodes.section) and "ja-toc" in child["classes"]:
+            break
+        if not isinstance(child, nodes.title):
+            holder += child.deepcopy()
+    return AssessmentMarkdown.fragment_markdown(holder, 2) if holder.children else None
 
 
 def _extras_json(

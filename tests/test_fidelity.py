@@ -191,3 +191,28 @@ def test_not_yet_written_notes_speak_the_syntax_of_the_page(app):
     notes = [note.get_text(" ", strip=True) for note in soup.select(".ja-not-yet-written")]
     assert any(note.endswith("```{assessment-section} overview.goal") for note in notes)
     assert not any(".. assessment-section::" in note for note in notes)
+
+
+@pytest.mark.sphinx("jointassessment", testroot="fidelity")
+def test_the_authors_opening_comes_under_the_title(app):
+    markdown = _markdown(app)
+    assert markdown.startswith(
+        "# Joint-assessment of Wren\n\n"
+        "Wren Security Assessment, as its reviewers titled it.\n\n"
+        "## Introduction\n\n"
+        "This assessment covers Wren 1.0.\n\n"
+        "## Table of Contents\n"
+    )
+    data = json.loads((app.outdir / "joint-assessment.json").read_text(encoding="utf-8"))
+    assert data["opening"].startswith("Wren Security Assessment, as its reviewers titled it.")
+
+
+@pytest.mark.sphinx("html", testroot="fidelity")
+def test_the_opening_is_shown_once_on_the_assessment_page(app):
+    app.build()
+    soup = BeautifulSoup(
+        (app.outdir / "assessment.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    text = soup.select_one("section.ja-assessment").get_text(" ", strip=True)
+    assert text.count("This assessment covers Wren 1.0.") == 1
+    assert text.index("This assessment covers") < text.index("Table of Contents")

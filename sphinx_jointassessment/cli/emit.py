@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .htmltable import escape_markdown
+from .mdparse import plain_text
 from .model import (
     CellTable,
     CodeBlock,
@@ -269,13 +270,17 @@ def myst_pages(assessment: ImportedAssessment) -> dict[str, str]:
     """File name -> text of every page."""
     directive = "joint-assessment" if assessment.outline == "joint" else "self-assessment"
     index = [f"# {escape_markdown(_one_line(assessment.title))}", ""]
+    # the document's titles and what comes before its first section: the assessment's
+    # opening, which the builder writes under the title of the submitted file
+    titles = [escape_markdown(_one_line(plain_text(title))) for title in assessment.titles]
+    opening = [line for title in titles for line in (title, "")]
     levels = heading_levels(assessment.preamble.items, 1)
     for item in assessment.preamble.items:
-        index += [*myst_item(item, levels.get(id(item), 0)), ""]
+        opening += [*myst_item(item, levels.get(id(item), 0)), ""]
     index += [
         *myst_directive("toctree", "", {"maxdepth": "2"}, [ASSESSMENT_DOC]),
         "",
-        *myst_directive(directive),
+        *myst_directive(directive, "", None, guard_markdown(opening[:-1])),
     ]
     page = [f"# {escape_markdown(_one_line(page_title(assessment.title)))}", ""]
     for section in assessment.sections:

@@ -22,6 +22,7 @@ from .emit import (
     heading_levels,
     section_label,
 )
+from .mdparse import plain_text
 from .model import (
     CellTable,
     CodeBlock,
@@ -137,13 +138,17 @@ def rst_pages(assessment: ImportedAssessment) -> dict[str, str]:
     directive = "joint-assessment" if assessment.outline == "joint" else "self-assessment"
     context = RstContext(label_prefix="src-index-")
     index = [*rst_heading(escape(assessment.title), 1), ""]
+    # the document's titles and what comes before its first section: the assessment's
+    # opening, which the builder writes under the title of the submitted file
+    titles = [escape(" ".join(plain_text(title).split())) for title in assessment.titles]
+    opening = [line for title in titles for line in (title, "")]
     levels = heading_levels(assessment.preamble.items, 1)
     for item in assessment.preamble.items:
-        index += [*rst_item(item, levels.get(id(item), 0), context), ""]
+        opening += [*rst_item(item, levels.get(id(item), 0), context), ""]
     index += [
         *rst_directive("toctree", "", {"maxdepth": "2"}, [ASSESSMENT_DOC]),
         "",
-        *rst_directive(directive),
+        *rst_directive(directive, "", None, opening),
     ]
     context = RstContext()
     page = [*rst_heading(escape(page_title(assessment.title)), 1), ""]

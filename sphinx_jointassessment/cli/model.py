@@ -183,10 +183,13 @@ class ImportedAssessment:
     title: str
     project: str
     outline: str
-    #: content before the first outline section (authors, dates...): kept on the index page
+    #: content before the first outline section (authors, dates...): the opening of the
+    #: ``joint-assessment`` block, shown under the title and before the table of contents
     preamble: Section
     sections: list[Section]
     metadata: Metadata | None
     report: Report
     #: local images to copy beside the pages: (source file, path relative to the pages)
     images: list[tuple[str, str]] = field(default_factory=list)
+    #: the document's own titles as written (inline Markdown), the first lines of its opening
+    titles: list[str] = field(default_factory=list)

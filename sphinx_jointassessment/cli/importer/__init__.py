@@ -33,6 +33,7 @@ Modules: :mod:`.state` (shared state), :mod:`.title` (title, project, outline),
 :mod:`.toc`, :mod:`.sections`, :mod:`.listsections`, :mod:`.handson`,
 :mod:`.matrices`, :mod:`.findings`, :mod:`.metadata`, :mod:`.securitylinks`,
 :mod:`.kept`, :mod:`.html` (the recognisers), :mod:`.cells` (table cells),
+:mod:`.parents` (a container section's content to its first sub-section),
 :mod:`.finish`.
 """
 
@@ -52,6 +53,7 @@ from .kept import horizontal_rule, kept_table
 from .listsections import list_item_sections
 from .matrices import threat_matrix_table
 from .metadata import METADATA_FIELDS, metadata_table
+from .parents import fill_first_child
 from .sections import bold_line_section, section_heading, sub_heading
 from .securitylinks import security_links_table
 from .state import ImportState
@@ -113,6 +115,7 @@ def import_markdown(
         report.note(None, f"project name {state.project!r} guessed (override: --project)")
     report.project = state.project
     shown_title = plain_text(title) if title else outline.document_title(state.project)
+    fill_first_child(state)
     drop_fixed_text(state, state.project)
     images = finish(state, shown_title, base_url, source_dir)
     return ImportedAssessment(
@@ -124,4 +127,5 @@ def import_markdown(
         metadata=state.metadata,
         report=report,
         images=images,
+        titles=state.titles,
     )

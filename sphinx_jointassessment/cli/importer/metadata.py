@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 #: metadata rows (normalised first cell) -> ``assessment-metadata`` option
 METADATA_FIELDS = {
     "software": "software",
+    "project home": "software",
     "security provider": "security-provider",
     "languages": "languages",
     "language": "languages",

@@ -69,6 +69,9 @@ class ImportState:
     hands_on: HandsOn | None = None
     #: the first level-1 heading was taken as the document's title
     title_seen: bool = False
+    #: the document's own titles as written (inline Markdown): the first level-1
+    #: heading, and a second "Self-assessment of X" under a generic one
+    titles: list[str] = field(default_factory=list)
     #: inside a hand-made table of contents (its lines are dropped)
     in_toc: bool = False
     matrix_names: set[str] = field(default_factory=set)

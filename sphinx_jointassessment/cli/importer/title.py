@@ -69,6 +69,7 @@ def document_title(state: ImportState, block: Block) -> bool:
     if block.kind != "heading" or block.level != 1 or state.title_seen or state.sections:
         return False
     state.title_seen = True
+    state.titles.append(block.title)
     state.report.headings_other += 1
     return True
 
@@ -77,7 +78,7 @@ def assessment_of_heading(state: ImportState, block: Block) -> bool:
     """A heading "Self-assessment of X" before any section: a second title, naming the project.
 
     Some documents put a generic title first ("TAG Security") and the real one
-    under it; kept, it would be content of the preamble that repeats the title.
+    under it; both are the assessment's titles, kept as its opening lines.
     """
     if block.kind != "heading" or state.sections:
         return False
@@ -87,6 +88,7 @@ def assessment_of_heading(state: ImportState, block: Block) -> bool:
         return False
     if state.project is None:
         state.project = match["project"].strip()
+    state.titles.append(block.title)
     state.report.headings_other += 1
     state.report.note(block.lineno, f"heading {plain!r} is the assessment's title")
     return True
