@@ -185,6 +185,15 @@ def _target(value: Any) -> str:
     return value
 
 
+def _published_url(value: Any) -> str:
+    if not isinstance(value, str):
+        raise Invalid(f"must be an https URL (a string), or empty, not {_shown(value)}")
+    text = value.strip()
+    if text and not re.fullmatch(r"https://[^\s/]+/\S*", text):
+        raise Invalid(f"must be the https URL of the published assessment, not {text!r}")
+    return text
+
+
 def _traceability(value: Any) -> Traceability:
     if value is True or value is False or value == "strict":
         return value  # type: ignore[no-any-return]
@@ -243,6 +252,14 @@ SETTINGS: tuple[Setting, ...] = (
         "The repository the assessment is submitted to: 'toc' or 'tag-security'.",
     ),
     Setting(
+        "jointassessment_published_url",
+        "",
+        frozenset({str}),
+        _published_url,
+        "The URL of the assessment once published (empty until then); a SECURITY-INSIGHTS "
+        "file the metadata reads must then link it.",
+    ),
+    Setting(
         "jointassessment_traceability",
         True,
         ENUM(True, False, "strict"),
@@ -265,6 +282,8 @@ class AssessmentConfig:
     max_input_bytes: int
     target: str = "toc"
     traceability: Traceability = True
+    #: the published assessment's URL, "" while it is not published
+    published_url: str = ""
     #: the problems of the configuration itself, as the JSON lists them
     problems: tuple[Problem, ...] = ()
 
@@ -287,6 +306,7 @@ class AssessmentConfig:
             max_input_bytes=config.jointassessment_max_input_bytes,
             target=config.jointassessment_target,
             traceability=config.jointassessment_traceability,
+            published_url=config.jointassessment_published_url,
             problems=problems,
         )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -25,14 +25,23 @@ from .kinds import Kind
 from .links import looks_like_url, safe_link, url_problem
 from .paths import read_source_text, resolve_source_file
 from .placeholders import ja_placeholder, register_renderer
+from .posture import OPTIONS as POSTURE_OPTIONS
+from .posture import Posture, parse_posture, posture_cell, setup_posture
 from .problems import BlockProblem, Code
 from .sbom import Sbom, parse_sbom
+from .security_insights import (
+    VERSION_PLACEHOLDER,
+    SecurityInsights,
+    Stated,
+    read_security_insights,
+    same_url,
+)
 from .tables import build_table
 from .values import choice, option_text, split_items
-from .yamlsafe import LineDict, YamlProblem
+from .yamlsafe import LineDict, YamlLimits, YamlProblem
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
 
     from sphinx.application import Sphinx
     from sphinx.util.typing import OptionSpec
@@ -47,7 +56,15 @@ OBJECT_ID = "metadata"
 LINKS_KIND = "metadata-links"
 
 STAGES = ("incomplete", "complete", "obsolete")
-OPTIONS = ("software", "security-provider", "languages", "sbom", "stage")
+OPTIONS = (
+    "software",
+    "security-provider",
+    "languages",
+    "sbom",
+    "stage",
+    *POSTURE_OPTIONS,
+    "security-insights",
+)
 
 #: what each field is, for metadata-missing messages
 FIELD_HELP = {
@@ -68,6 +85,8 @@ _YES_NO = re.compile(r"^(yes|no)\b[\s.,;:!-]*(.*)$", re.IGNORECASE | re.DOTALL)
 class SecurityLink:
     doc: str
     url: str
+    #: where a row taken from the SECURITY-INSIGHTS file is stated there
+    origin: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +105,12 @@ class Metadata:
     security_provider_text: str | None = None
     #: every SBOM ``:sbom:`` names, in order
     sboms: tuple[Sbom, ...] = ()
+    #: OpenSSF Best Practices, Scorecard and CLOMonitor identifiers
+    posture: Posture = field(default_factory=Posture)
+    #: the SECURITY-INSIGHTS file read (relative to the source folder), and the fields
+    #: it filled ("Software", "SBOM", security link labels)
+    security_insights: str | None = None
+    from_security_insights: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -96,7 +121,15 @@ class Metadata:
             "languages": list(self.languages),
             "sbom": self.sbom.as_json() if self.sbom else None,
             "sboms": [sbom.as_json() for sbom in self.sboms],
-            "security_links": [{"doc": link.doc, "url": link.url} for link in self.links],
+            "security_links": [
+                {"doc": link.doc, "url": link.url, "from": link.origin} for link in self.links
+            ],
+            "posture": self.posture.as_json(),
+            "security_insights": (
+                {"file": self.security_insights, "fields": list(self.from_security_insights)}
+                if self.security_insights
+                else None
+            ),
         }
 
 
@@ -113,15 +146,21 @@ def parse_security_provider(text: str) -> tuple[bool | None, str | None]:
 
 
 def parse_metadata(
-    options: Mapping[str, Any], *, stage_required: bool = False
+    options: Mapping[str, Any],
+    *,
+    stage_required: bool = False,
+    provided: Collection[str] = (),
 ) -> tuple[Metadata, list[BlockProblem]]:
-    """The model of the options (the SBOM file is read by the directive) and their problems."""
+    """The model of the options (the SBOM file is read by the directive) and their problems.
+
+    *provided* names the fields a SECURITY-INSIGHTS file states, which are not missing.
+    """
     problems: list[BlockProblem] = []
     required = ["software", "security-provider", "languages", "sbom"]
     if stage_required:
         required.insert(0, "stage")
     for name in required:
-        if option_text(options, name) is None:
+        if option_text(options, name) is None and name not in provided:
             problems.append(
                 BlockProblem(Code.METADATA_MISSING, f"missing :{name}: ({FIELD_HELP[name]})")
             )
@@ -162,6 +201,8 @@ def parse_metadata(
                     f":stage: {stage_text!r} is not one of {', '.join(STAGES)}",
                 )
             )
+    posture, posture_problems = parse_posture(options)
+    problems += posture_problems
     metadata = Metadata(
         software=software,
         security_provider=provider,
@@ -171,6 +212,7 @@ def parse_metadata(
         sboms=sboms,
         stage=stage,
         security_provider_text=" ".join(provider_text.split()) if provider_text else None,
+        posture=posture,
     )
     return metadata, problems
 
@@ -249,6 +291,124 @@ def parse_links(data: Any) -> tuple[tuple[SecurityLink, ...], list[BlockProblem]
     return tuple(links), problems
 
 
+def _versioned(url: str, release: str) -> str | None:
+    """*url* with ``{version}`` replaced by the release; ``None`` when there is no release."""
+    if VERSION_PLACEHOLDER not in url:
+        return url
+    return url.replace(VERSION_PLACEHOLDER, release) if release else None
+
+
+def _where(shown: str, stated: Stated) -> str:
+    line = f", line {stated.line}" if stated.line else ""
+    return f"{shown}'s {stated.path}{line}"
+
+
+def merge_security_insights(
+    meta: Metadata, insights: SecurityInsights, shown: str, release: str
+) -> tuple[Metadata, list[BlockProblem]]:
+    """*meta* completed with what the SECURITY-INSIGHTS file states.
+
+    A value written in the directive wins; one the file states differently is a
+    ``metadata-value`` problem (at the directive). Rows the body already has, by
+    label, keep the body's URL. URLs holding ``{version}`` take Sphinx's ``release``;
+    without one they are left out, and said so.
+    """
+    problems: list[BlockProblem] = []
+    filled: list[str] = []
+    unversioned: list[Stated] = []
+
+    def usable(stated: Stated) -> str | None:
+        url = _versioned(stated.value, release)
+        if url is None:
+            unversioned.append(stated)
+        return url
+
+    software = meta.software
+    if insights.software is not None:
+        if software is None:
+            software = insights.software.value
+            filled.append("Software")
+        elif not same_url(software, insights.software.value):
+            problems.append(
+                BlockProblem(
+                    Code.METADATA_VALUE,
+                    f":software: {software!r} differs from {insights.software.value!r} "
+                    f"({_where(shown, insights.software)}): the directive's value is used",
+                )
+            )
+    sboms = meta.sboms
+    from_file = [(stated, usable(stated)) for stated in insights.sboms]
+    file_sboms = tuple(Sbom(url, True, label=s.label) for s, url in from_file if url)
+    if file_sboms and not sboms:
+        sboms = file_sboms
+        filled.append("SBOM")
+    elif (
+        file_sboms
+        and all(sbom.is_url for sbom in sboms)
+        and not any(same_url(a.source, b.source) for a in sboms for b in file_sboms)
+    ):
+        listed = ", ".join(sbom.source for sbom in file_sboms)
+        problems.append(
+            BlockProblem(
+                Code.METADATA_VALUE,
+                f":sbom: names none of the SBOMs {shown} lists ({listed}): "
+                "the directive's value is used",
+            )
+        )
+    links = list(meta.links)
+    by_label = {link.doc.casefold(): link for link in links}
+    for stated in insights.links:
+        url = usable(stated)
+        if url is None:
+            continue
+        written = by_label.get(stated.label.casefold())
+        if written is None:
+            links.append(SecurityLink(stated.label, url, stated.path))
+            filled.append(stated.label)
+        elif not same_url(written.url, url):
+            problems.append(
+                BlockProblem(
+                    Code.METADATA_VALUE,
+                    f"security link {written.doc!r}: {written.url!r} differs from {url!r} "
+                    f"({_where(shown, stated)}): the body's value is used",
+                )
+            )
+    if unversioned:
+        paths = ", ".join(s.path for s in sorted(unversioned, key=lambda s: s.line or 0))
+        problems.append(
+            BlockProblem(
+                Code.METADATA_VALUE,
+                f"{shown}: {len(unversioned)} URL(s) hold {VERSION_PLACEHOLDER} ({paths}) and "
+                "are not shown: set release in conf.py to fill it in",
+            )
+        )
+    merged = dataclasses.replace(
+        meta,
+        software=software,
+        sbom=sboms[0] if sboms else None,
+        sboms=sboms,
+        links=tuple(links),
+        security_insights=shown,
+        from_security_insights=tuple(filled),
+    )
+    return merged, problems
+
+
+def published_link_problem(
+    insights: SecurityInsights, shown: str, url: str, outline: str
+) -> BlockProblem | None:
+    """The problem of a SECURITY-INSIGHTS file that does not link the published assessment."""
+    if insights.links_to(url) is not None:
+        return None
+    where = "self" if outline == "self" else "third-party"
+    return BlockProblem(
+        Code.METADATA_VALUE,
+        f"{shown} does not link the published assessment {url} "
+        f"(repository.security.assessments.{where}); "
+        "'sphinx-jointassessment security-insights DIR' prints the entry to add",
+    )
+
+
 # -- rendering -----------------------------------------------------------------------------
 
 
@@ -307,6 +467,9 @@ def render_metadata_table(meta: Metadata, *, caption: bool = True) -> list[nodes
     rows.append(["Security Provider", _provider_text(meta)])
     rows.append(["Languages", ", ".join(meta.languages) or None])
     rows.append(["SBOM", _sboms_cell(meta.sboms)])
+    posture = posture_cell(meta.posture)
+    if posture is not None:
+        rows.append(["Security posture", posture])
     result: list[nodes.Node] = [
         build_table(
             (("Field", 18), ("Value", 52)),
@@ -351,6 +514,15 @@ def render_metadata(
     """Both tables (the links only if *links*), as the block shows them in place."""
     tables = render_metadata_table(meta, caption=caption)
     return tables + (render_links_table(meta, caption=caption) if links else [])
+
+
+def from_file_note(meta: Metadata) -> nodes.paragraph:
+    """Which fields the SECURITY-INSIGHTS file filled, under the tables in place."""
+    para = nodes.paragraph(classes=["ja-metadata-source"])
+    para += nodes.Text("From ")
+    para += nodes.literal(meta.security_insights, meta.security_insights)
+    para += nodes.Text(": " + ", ".join(meta.from_security_insights) + ".")
+    return para
 
 
 def missing_note() -> nodes.paragraph:
@@ -398,8 +570,15 @@ class AssessmentMetadataDirective(AssessmentDirective):
     def run(self) -> list[nodes.Node]:
         if block_too_large(self):
             return self.error_node()
+        insights, shown = self.read_security_insights()
+        release = str(self.config.release or "")
+        provided = set()
+        if insights is not None:
+            provided = {"software"} if insights.software else set()
+            if any(_versioned(sbom.value, release) for sbom in insights.sboms):
+                provided.add("sbom")
         meta, problems = parse_metadata(
-            self.options, stage_required=self.ja_config.outline == "self"
+            self.options, stage_required=self.ja_config.outline == "self", provided=provided
         )
         for problem in problems:
             self.report(problem.code, problem.message)
@@ -416,11 +595,49 @@ class AssessmentMetadataDirective(AssessmentDirective):
             sbom = self.read_sbom(sbom.source)
             meta = dataclasses.replace(meta, sbom=sbom, sboms=(sbom,))
         meta = dataclasses.replace(meta, links=links)
+        if insights is not None and shown is not None:
+            meta = self.merge_security_insights(meta, insights, shown, release)
         anchor = self.make_anchor(KIND, OBJECT_ID)
         self.record(KIND, OBJECT_ID, "Metadata", meta, anchor)
         container = self.target_section(anchor, ["ja-assessment-metadata"])
         container.extend(render_metadata(meta))
+        if meta.from_security_insights:
+            container += from_file_note(meta)
         return [container]
+
+    def read_security_insights(self) -> tuple[SecurityInsights | None, str | None]:
+        """The ``:security-insights:`` file's statements (problems at its lines), if given."""
+        filename = option_text(self.options, "security-insights")
+        if filename is None:
+            return None, None
+        limits = YamlLimits(self.ja_config.max_input_bytes)
+        try:
+            real, shown = resolve_source_file(self.env, self.docname, filename)
+            self.env.note_dependency(str(real))
+            text = read_source_text(real, shown, limits.max_bytes)
+        except YamlProblem as exc:
+            self.report(exc.code, f":security-insights: {exc.message}")
+            return None, None
+        insights, problems = read_security_insights(text, shown, limits)
+        source = YamlSource(None, shown)
+        for problem in problems:
+            if problem.line is None:  # the file as a whole: said at the directive
+                self.report(problem.code, f":security-insights: {problem.message}")
+            else:
+                self.report(problem.code, problem.message, line=problem.line, source=source)
+        return insights, shown
+
+    def merge_security_insights(
+        self, meta: Metadata, insights: SecurityInsights, shown: str, release: str
+    ) -> Metadata:
+        meta, problems = merge_security_insights(meta, insights, shown, release)
+        published = self.ja_config.published_url
+        if published:
+            missing = published_link_problem(insights, shown, published, self.ja_config.outline)
+            problems += [missing] if missing is not None else []
+        for problem in problems:
+            self.report(problem.code, problem.message)
+        return meta
 
     def read_sbom(self, filename: str) -> Sbom:
         """Read the SBOM file (confined to the source folder, size-limited, a dependency)."""
@@ -444,3 +661,4 @@ def setup_metadata(app: Sphinx) -> None:
     add_assessment_directive(app, "assessment-metadata", AssessmentMetadataDirective)
     register_renderer(TABLE_KIND, _render_metadata)
     register_renderer(LINKS_KIND, _render_links)
+    setup_posture(app)

@@ -496,6 +496,15 @@ BLOCKS = {
         **{"security-provider": vocab("yes", "No. Because.", "maybe", "")},
         languages=vocab("Go, Rust", "Go,,", "<script>alert(1)</script>", "a|b"),
         sbom=SBOMS, stage=vocab("incomplete", "complete", "bogus"),
+        **{
+            "security-insights": vocab(
+                "data/si.yml", "data/si-bad.yml", "data/m.yaml", "data/latin1.yaml",
+                "data/big.yaml", "../outside.yaml", "nope.yml", "data",
+            ),
+            "best-practices": vocab("1234", "0", "12a", "https://www.bestpractices.dev/projects/9"),
+            "scorecard": vocab("github.com/a/b", "github.com/a", "javascript:alert(1)", "a|b"),
+            "clomonitor": vocab("cncf/kestrel", "kestrel", "<x>/y", "cncf/k|x"),
+        },
     ),
     "hands-on-assessment": block(
         "hands-on-assessment", performed=vocab("yes", "no", "YES", "maybe", ""),
@@ -597,6 +606,24 @@ Content of an existing section, with <script>alert(1)</script> as text.
 """
 
 
+SECURITY_INSIGHTS = """\
+header: {schema-version: 2.0.0, last-updated: '2025-03-01', last-reviewed: '2025-03-01',
+         url: https://example.org/si}
+repository:
+  url: https://example.org/repo
+  status: active
+  accepts-change-request: true
+  accepts-automated-change-request: true
+  core-team: [{name: "<script>alert(1)</script>", primary: true}]
+  license: {url: https://example.org/LICENSE, expression: MIT}
+  documentation: {security-policy: "https://example.org/a|b"}
+  release:
+    automated-pipeline: true
+    distribution-points: [{uri: x, comment: y}]
+    attestations: [{name: SBOM, location: "https://example.org/{version}", predicate-uri: spdx}]
+  security: {assessments: {self: {comment: x, evidence: https://example.org/self}}}
+"""
+
 LATIN1 = "components: [A]\ncells: [{victim: A, attacker: A, label: caf\xe9}]\n".encode("latin-1")
 
 
@@ -613,6 +640,9 @@ def project_files(blocks: list[Block]) -> dict[str, str | bytes]:
         "data/latin1.yaml": LATIN1,
         "data/sbom.json": SBOM,
         "data/spdx.json": SPDX,
+        "data/si.yml": SECURITY_INSIGHTS,
+        "data/si-bad.yml": SECURITY_INSIGHTS.replace("https://example.org/", "javascript:")
+        + "header: twice\n",
     }
 
 
