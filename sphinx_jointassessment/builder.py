@@ -38,6 +38,7 @@ from .outline_checks import section_is_filled
 from .placeholders import ResolveContext, fill
 from .problems import WARNING_TYPE
 from .section import project_outline
+from .submission import submission
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Set
@@ -199,6 +200,9 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
     for kind, key in JSON_LISTS.items():
         data[key] = [object_json(env, obj) for obj in domain.objects(kind)]
     data["hands_on"] = _single(domain, Kind.HANDS_ON)
+    data["submission"] = submission(
+        config.target, config.project, outline.output, config.published_url
+    ).as_json()
     data["problems"] = [problem.as_json(env) for problem in reported_problems(env)]
     return data
 
@@ -277,8 +281,13 @@ def _count(number: int, singular: str, plural: str) -> str:
 
 
 def summary_line(data: dict[str, Any], filename: str) -> str:
-    """``joint-assessment.md: 28 sections written, 2 missing; 3 threat matrices, ...``."""
+    """``joint-assessment.md: 28 sections written, 2 missing; 3 threat matrices, ...``.
+
+    It ends with where the files go in the repository they are submitted to.
+    """
     statuses = [section["status"] for section in data["sections"]]
+    target = data.get("submission")
+    where = f"; submit to {target['repository']}: {target['path']}" if target else ""
     return (
         f"{filename}: {_count(statuses.count('written'), 'section', 'sections')} written, "
         f"{statuses.count('missing')} missing; "
@@ -286,7 +295,7 @@ def summary_line(data: dict[str, Any], filename: str) -> str:
         f"{_count(len(data['attack_risks']), 'attack risk', 'attack risks')}, "
         f"{_count(len(data['findings']), 'finding', 'findings')}, "
         f"{_count(len(data['closed_issues']), 'closed issue', 'closed issues')}; "
-        f"{_count(len(data['problems']), 'problem', 'problems')}"
+        f"{_count(len(data['problems']), 'problem', 'problems')}{where}"
     )
 
 

@@ -127,9 +127,36 @@ def test_summary_line(app):
     status = app.status.getvalue()
     assert re.search(
         r"joint-assessment\.md: 28 sections written, 0 missing; 1 threat matrix, "
-        r"0 attack risks, 1 finding, 0 closed issues; 0 problems",
+        r"0 attack risks, 1 finding, 0 closed issues; 0 problems; "
+        r"submit to cncf/toc: projects/tern/security-assessment/$",
         status,
+        re.MULTILINE,
     ), status
+
+
+@pytest.mark.sphinx(
+    "jointassessment",
+    testroot="complete",
+    confoverrides={"jointassessment_target": "tag-security", "project": "Kestrel Mesh"},
+)
+def test_the_summary_names_the_target_repositorys_folder(app):
+    app.build()
+    assert (
+        app.status.getvalue().count(
+            "0 problems; submit to cncf/tag-security: "
+            "community/assessments/projects/kestrel-mesh/\n"
+        )
+        == 1
+    )
+    data = json.loads((app.outdir / "joint-assessment.json").read_text(encoding="utf-8"))
+    assert data["submission"] == {
+        "target": "tag-security",
+        "repository": "cncf/tag-security",
+        "path": "community/assessments/projects/kestrel-mesh/",
+        "url": "https://github.com/cncf/tag-security/blob/main/"
+        "community/assessments/projects/kestrel-mesh/joint-assessment.md",
+        "published": False,
+    }
 
 
 def _build(make_app, srcdir: Path, outdir_name: str, parallel: int = 0, freshenv: bool = True):

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 #: roots with problems of many codes, in rST, MyST and :file: YAML
 ROOTS_WITH_PROBLEMS = ["objects-bad", "matrix-bad", "sections-bad", "sbom", "hostile"]
-SUMMARY_COUNT = re.compile(r"; (\d+) problems?$")
+SUMMARY_COUNT = re.compile(r"; (\d+) problems?(?:;|$)")
 
 
 def own_problems(result: BuildResult) -> Counter[tuple[str, str, str]]:

@@ -284,11 +284,22 @@ def _plural(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def run_check(srcdir: Path, confdir: Path | None = None, *, untrusted: bool = False) -> int:
+def run_check(
+    srcdir: Path,
+    confdir: Path | None = None,
+    *,
+    untrusted: bool = False,
+    security_insights: Path | None = None,
+) -> int:
+    """Build, print each problem and the summary; with *security_insights*, check that too."""
     if untrusted and confdir is None:
         raise CliError("check --untrusted needs --conf-dir TRUSTED: DIR's own conf.py is code")
     with tempfile.TemporaryDirectory(prefix="jointassessment-check-") as tmp:
         result = build_assessment(srcdir, Path(tmp) / "out", confdir=confdir, untrusted=untrusted)
+    if security_insights is not None and result.data is not None:
+        from .insights import insights_problems
+
+        result.problems.extend(insights_problems(security_insights, result.data))
     for problem in result.problems:
         print(problem)
     for line in result.summary or [f"{OWN_TYPE}: the builder wrote no assessment"]:

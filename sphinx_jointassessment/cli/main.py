@@ -140,6 +140,34 @@ you trust. For a pull request from someone you do not trust, use
         "whose front matter sets MyST options, include :parser:, files outside DIR, "
         "and a conf.py whose extensions would run what pages write",
     )
+    check.add_argument(
+        "--security-insights",
+        metavar="FILE",
+        type=Path,
+        help="also check the project's SECURITY-INSIGHTS file (anywhere, for instance at "
+        "the repository's root): its schema, and that it links the assessment",
+    )
+
+    insights = commands.add_parser(
+        "security-insights",
+        help="print the SECURITY-INSIGHTS entry that links the assessment",
+        description="Build DIR (running its conf.py, as `check` does) and print the entry "
+        "of repository.security.assessments that links the published assessment, ready to "
+        "paste into the project's security-insights.yml: third-party for a joint "
+        "assessment, self for a self-assessment. Notes go to stderr.",
+    )
+    insights.add_argument("dir", metavar="DIR", type=Path, help="the docs folder")
+    insights.add_argument(
+        "--url",
+        metavar="URL",
+        help="where the assessment is published (default: jointassessment_published_url, "
+        "else its path in the repository that jointassessment_target names)",
+    )
+    insights.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the assessment's date (default: the completed date of assessment-summary)",
+    )
     return parser
 
 
@@ -161,9 +189,18 @@ def run(argv: Sequence[str] | None = None) -> int:
             project=args.project,
             base_url=args.base_url,
         )
+    if args.command == "security-insights":
+        from .insights import run_security_insights
+
+        return run_security_insights(args.dir, url=args.url, date=args.date)
     from .check import run_check
 
-    return run_check(args.dir, args.conf_dir, untrusted=args.untrusted)
+    return run_check(
+        args.dir,
+        args.conf_dir,
+        untrusted=args.untrusted,
+        security_insights=args.security_insights,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
