@@ -74,7 +74,7 @@ def example(session: nox.Session) -> None:
     session.run("sphinx-build", *common, "-b", "jointassessment", str(EXAMPLE), str(assessment))
     session.log(f"html: {html / 'index.html'}")
     for name in sorted(os.listdir(assessment)):
-        if name.endswith((".md", ".json")):
+        if name.endswith((".md", ".json", ".yaml")):
             session.log(f"assessment: {assessment / name}")
 
 

@@ -10,8 +10,11 @@ check, as the html build does), it assembles the assessment exactly as the
   in the tests against ``schema/assessment.schema.json``);
 * ``<output>.otm.json``: the threat model (data-flow diagrams and threats) in the
   Open Threat Model format 0.2.0, for threat-modelling tools (see :mod:`.otm`);
+* ``<output>.gemara.yaml``: the threat catalogue as a Gemara ThreatCatalog and the
+  CapabilityCatalog it references (see :mod:`.gemara`);
 
-and prints one summary line.
+and prints one summary line, which ends with where the files go in the repository
+they are submitted to (:mod:`.submission`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from .assembly import assemble
 from .checks import project_problems
 from .config import get_config
 from .domain import JointAssessmentDomain, document_order, get_domain
+from .gemara import gemara_yaml
 from .images import copy_images
 from .kinds import Kind
 from .markdown_assessment import AssessmentMarkdown
@@ -105,6 +109,8 @@ class JointAssessmentBuilder(Builder):
         md_path.write_text(markdown, encoding="utf-8", newline="\n")
         _write_json(json_path, data)
         _write_json(otm_path, otm_document(self.env))
+        gemara_path = self.outdir / f"{outline.output}.gemara.yaml"
+        gemara_path.write_text(gemara_yaml(self.env), encoding="utf-8", newline="\n")
         logger.info("jointassessment: %s", summary_line(data, md_path.name))
 
 

@@ -29,6 +29,7 @@ from .config import get_config
 from .domain import get_domain
 from .kinds import Kind
 from .threat import STRIDE, attack_url, controls_items, stride_name, threat_markdown
+from .values import UniqueIds, slug
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -58,30 +59,6 @@ THREAT_STATES = {
 UNSPECIFIED_ZONE = "zone-unspecified"
 DIAGRAM_SIZE = {"width": 1000, "height": 600}
 _NAME_LENGTH = 100
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "x"
-
-
-class _Ids:
-    """Unique ids from names: a slug, then ``-2``, ``-3``... for a slug already taken."""
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-        self.by_name: dict[str, str] = {}
-        self._taken: set[str] = set()
-
-    def get(self, name: str) -> str:
-        if name not in self.by_name:
-            base = f"{self.prefix}-{slug(name)}"
-            candidate, number = base, 1
-            while candidate in self._taken:
-                number += 1
-                candidate = f"{base}-{number}"
-            self._taken.add(candidate)
-            self.by_name[name] = candidate
-        return self.by_name[name]
 
 
 def _short_name(markdown: str) -> str:
@@ -129,7 +106,7 @@ def otm_document(env: BuildEnvironment) -> dict[str, Any]:
     diagrams: list[AssessmentObject] = domain.objects(Kind.FLOW)
     threats: list[AssessmentObject] = domain.objects(Kind.THREAT)
 
-    zone_ids = _Ids("zone")
+    zone_ids = UniqueIds("zone")
     zones: list[dict[str, Any]] = []
     for obj in diagrams:
         for zone in obj.model.zones:
@@ -144,7 +121,7 @@ def otm_document(env: BuildEnvironment) -> dict[str, Any]:
                 entry["attributes"] = {"trust": zone.trust}
             zones.append(entry)
 
-    component_ids = _Ids("component")
+    component_ids = UniqueIds("component")
     components: list[dict[str, Any]] = []
     by_name: dict[str, dict[str, Any]] = {}
 

@@ -11,9 +11,10 @@ Pure functions: the command line uses them without Sphinx.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
+
+from .values import slug
 
 #: target -> (repository, folder of a project's assessment, with ``{slug}``)
 REPOSITORIES = {
@@ -24,7 +25,7 @@ REPOSITORIES = {
 
 def project_slug(project: str) -> str:
     """The project's folder name: lower case, each run of other characters one ``-``."""
-    return re.sub(r"[^a-z0-9]+", "-", project.casefold()).strip("-") or "project"
+    return slug(project)
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,3 +98,32 @@ def parse_date_range(
     if start > end:
         return None, f"the assessment in {text!r} starts after it ends"
     return (start, end), None
+
+
+def slug(text: str) -> str:
+    """An id made of a name: lower case, each run of other characters one ``-``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "x"
+
+
+class UniqueIds:
+    """Unique ids from names: ``PREFIX-<slug>``, then ``-2``, ``-3``... for one already taken.
+
+    The same name always gets the same id; ids are given in the order names are asked
+    for, so output built in document order is the same from build to build.
+    """
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.by_name: dict[str, str] = {}
+        self._taken: set[str] = set()
+
+    def get(self, name: str) -> str:
+        if name not in self.by_name:
+            base = f"{self.prefix}-{slug(name)}" if self.prefix else slug(name)
+            candidate, number = base, 1
+            while candidate in self._taken:
+                number += 1
+                candidate = f"{base}-{number}"
+            self._taken.add(candidate)
+            self.by_name[name] = candidate
+        return self.by_name[name]
