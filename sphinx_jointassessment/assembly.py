@@ -307,14 +307,19 @@ def opening_content(context: ResolveContext) -> list[nodes.Node]:
 
 
 def _add_extras(context: ResolveContext, root: nodes.section) -> None:
-    """Each extra sub-section (``:extra:``) at the end of its section, in document order."""
+    """Each extra section (``:extra:``) where it goes, in document order.
+
+    At the end of its section, one level below it; with ``:after:``, right after
+    its section (and the extras placed after it before), at its level.
+    """
     by_key = {node["ja-key"]: node for node in root.findall(nodes.section) if node.get("ja-key")}
+    last_after: dict[str, nodes.section] = {}
     for obj in context.domain.objects(Kind.SECTION):
         extra: SectionContribution = obj.model
         parent = by_key.get(extra.key)
         if extra.extra is None or parent is None:
             continue
-        level = min(int(parent["ja-level"]) + 1, 6)
+        level = int(parent["ja-level"]) if extra.after else min(int(parent["ja-level"]) + 1, 6)
         node = nodes.section(ids=[section_id(obj.id)], classes=["ja-extra-section"])
         node["ja-level"] = level
         node["ja-key"] = obj.id
@@ -325,7 +330,13 @@ def _add_extras(context: ResolveContext, root: nodes.section) -> None:
             node += nodes.paragraph(text=f"The section labelled {label!r} was not found.")
         else:
             node.extend(found)
-        parent += node
+        if not extra.after:
+            parent += node
+            continue
+        previous = last_after.get(extra.key, parent)
+        holder = previous.parent
+        holder.insert(holder.index(previous) + 1, node)
+        last_after[extra.key] = node
 
 
 def _prune_empty(root: nodes.section, outline: Outline) -> None:

@@ -185,7 +185,7 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
                 "markdown": markdown,
             }
         )
-    for section in outline.sections:  # extras at the end of their section, as in the Markdown
+    for section in outline.sections:  # extras after their section's subtree, as in the Markdown
         extras = _extras_json(domain, nodes_by_key, section.key)
         if extras:
             last = max(
@@ -254,9 +254,13 @@ def _opening_markdown(root: nodes.Element) -> str | None:
 def _extras_json(
     domain: JointAssessmentDomain, nodes_by_key: dict[str, nodes.section], key: str
 ) -> list[dict[str, Any]]:
-    """The extra sub-sections (``:extra:``) of section *key*, as the assessment has them."""
+    """The extra sections (``:extra:``) of section *key*, in the assessment's order.
+
+    Those at the end of *key* come first, then those placed ``:after:`` it.
+    """
     extras = []
-    for obj in domain.objects(Kind.SECTION):
+    ordered = sorted(domain.objects(Kind.SECTION), key=lambda obj: bool(obj.model.after))
+    for obj in ordered:
         node = nodes_by_key.get(obj.id)
         if obj.model.extra is None or obj.model.key != key or node is None:
             continue

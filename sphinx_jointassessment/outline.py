@@ -36,6 +36,7 @@ __all__ = [
     "Outline",
     "OutlineError",
     "OutlineSection",
+    "extra_id",
     "load_outline",
     "normalize_title",
 ]
@@ -209,6 +210,17 @@ _NUMBERING: Final = re.compile(r"^\(?(?:\d+(?:\.\d+)*[.)]?|[A-Za-z][.)]|(?i:[ivx
 _DASHES: Final = re.compile(r"[-\u2010\u2011\u2012\u2013\u2014]+")
 _SLASH: Final = re.compile(r"\s*/\s*")
 _TRAILING: Final = ".:;,"
+
+
+def extra_id(key: str, title: str) -> str:
+    """The id of an extra section titled *title* of outline section *key* (``key/slug``).
+
+    Extra sections (``assessment-section`` with ``:extra:``) are the document's own;
+    the id names the section they belong to and their title, so two with one title
+    under one section are one id (and reported as contributed twice).
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-") or "extra"
+    return f"{key}/{slug}"
 
 
 def normalize_title(heading: str) -> str:

@@ -23,7 +23,7 @@ from .config import get_config
 from .directive import AssessmentDirective, add_assessment_directive
 from .domain import get_domain
 from .kinds import Kind
-from .outline import Outline, OutlineError, load_outline
+from .outline import Outline, OutlineError, extra_id, load_outline
 from .placeholders import ja_placeholder
 from .problems import Code, setting_line
 from .template_text import find_placeholders
@@ -90,15 +90,11 @@ class SectionContribution:
     from_line: int | None = None
     #: the title of an extra sub-section of *key* (``:extra:``), or None for the section
     extra: str | None = None
+    #: the extra section follows *key* at its level (``:after:``) instead of ending it
+    after: bool = False
 
     def as_json(self) -> dict[str, Any]:
-        return {"key": self.key, "from": self.from_label, "extra": self.extra}
-
-
-def extra_id(key: str, title: str) -> str:
-    """The id of the extra sub-section *title* of outline section *key*."""
-    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-") or "extra"
-    return f"{key}/{slug}"
+        return {"key": self.key, "from": self.from_label, "extra": self.extra, "after": self.after}
 
 
 # -- directive -------------------------------------------------------------------------------------
@@ -110,7 +106,9 @@ class AssessmentSectionDirective(AssessmentDirective):
     With ``:extra: TITLE`` the content is an extra sub-section of KEY, titled TITLE,
     that the outline does not have (a MITRE ATT&CK review, an appendix the template
     lacks): the assembled assessment places it at the end of KEY, after KEY's own
-    content and sub-sections, one level below it.
+    content and sub-sections, one level below it; with ``:after:`` too, it follows
+    KEY at KEY's own level instead (a section of the document's own between two of
+    the outline's).
     """
 
     required_arguments = 1
@@ -118,6 +116,7 @@ class AssessmentSectionDirective(AssessmentDirective):
     option_spec: ClassVar[OptionSpec] = {
         "from": directives.unchanged,  # empty: no label, and an empty-section problem
         "extra": directives.unchanged,
+        "after": directives.flag,
         "class": directives.class_option,
     }
 
@@ -137,6 +136,9 @@ class AssessmentSectionDirective(AssessmentDirective):
         extra = " ".join((self.options.get("extra") or "").split()) or None
         if "extra" in self.options and extra is None:
             self.report(Code.SCHEMA, ":extra: names no title for the extra sub-section")
+        after = "after" in self.options
+        if after and extra is None:
+            self.report(Code.SCHEMA, ":after: places an extra section: give :extra: TITLE too")
         if section is not None and not section.contributable and extra is None:
             self.report(Code.UNKNOWN_SECTION, f"{key!r} is generated and takes no content")
         from_label = (self.options.get("from") or "").strip().lower() or None
@@ -173,7 +175,9 @@ class AssessmentSectionDirective(AssessmentDirective):
         body = None if from_label else container
         if section is not None and (section.contributable or extra is not None):
             from_line = self._option_line("from")
-            model = SectionContribution(key, from_label, has_content, from_line, extra)
+            model = SectionContribution(
+                key, from_label, has_content, from_line, extra, after and extra is not None
+            )
             self.record(KIND, obj_id, title, model, anchor, body)
         return [container]
 

@@ -216,3 +216,14 @@ def test_the_opening_is_shown_once_on_the_assessment_page(app):
     text = soup.select_one("section.ja-assessment").get_text(" ", strip=True)
     assert text.count("This assessment covers Wren 1.0.") == 1
     assert text.index("This assessment covers") < text.index("Table of Contents")
+
+
+@pytest.mark.sphinx("jointassessment", testroot="fidelity")
+def test_an_extra_section_after_its_section_keeps_its_level(app):
+    markdown = _markdown(app)
+    headings = re.findall(r"^(#+) (.*)$", markdown, re.M)
+    history = headings.index(("##", "History"))
+    assert headings[history - 1] == ("###", "Non-goals")  # after Overview and all it holds
+    assert headings[history + 1] == ("##", "Joint-assessment use")
+    assert _section(markdown, "History") == "Wren began as a weekend project."
+    assert "\n* [History](#history)\n" in markdown  # a top-level entry of the contents

@@ -146,7 +146,7 @@ def myst_directive(
     fence = _fence_for(list(body), char)
     lines = [f"{fence}{{{name}}} {argument}".rstrip()]
     for key, value in (options or {}).items():
-        lines.append(f":{key}: {myst_option(value)}")
+        lines.append(f":{key}: {myst_option(value)}" if value else f":{key}:")
     if body:
         if options:
             lines.append("")
@@ -155,17 +155,21 @@ def myst_directive(
     return lines
 
 
-def heading_levels(items: list[Item], parent: int) -> dict[int, int]:
+def heading_levels(items: list[Item], parent: int, source: int | None = None) -> dict[int, int]:
     """Levels for the headings kept inside a section: below *parent*, never skipping one.
 
     Sphinx reads them as real subsections, and both MyST and docutils refuse a
-    heading that jumps levels or climbs above the section that contains it.
+    heading that jumps levels or climbs above the section that contains it. With
+    *source*, the level of the section's own heading in the source, each heading
+    keeps its depth below it ("## System Design" then "### Identity Provider" under
+    a "# Project Design" stay one level apart), whatever level the page gives them.
     """
     levels: dict[int, int] = {}
     previous = parent
     for item in items:
         if isinstance(item, SubHeading):
-            level = max(parent + 1, min(item.level, previous + 1, 6))
+            wanted = parent + item.level - source if source is not None else item.level
+            level = max(parent + 1, min(wanted, previous + 1, 6))
             levels[id(item)] = level
             previous = level
     return levels
@@ -201,8 +205,8 @@ def myst_list_table(table: CellTable) -> list[str]:
     return myst_directive("list-table", "", options, ["", *lines] if not options else lines)
 
 
-def myst_body(items: list[Item], parent: int) -> list[str]:
-    levels = heading_levels(items, parent)
+def myst_body(items: list[Item], parent: int, source: int | None = None) -> list[str]:
+    levels = heading_levels(items, parent, source)
     lines: list[str] = []
     for item in items:
         if lines:
@@ -247,8 +251,21 @@ def myst_section(section: Section) -> list[str]:
     """The section as a page section; its subheadings stay real headings below it."""
     lines = [f"({section_label(section)})=", ""] if section.has_content() else []
     lines += [f"## {section.heading}", ""]
-    body = myst_body(section.items, 2)
+    body = myst_body(section.items, 2, section_source_level(section))
     return [*lines, *body, ""] if body else lines
+
+
+def section_source_level(section: Section) -> int | None:
+    """The level of the section's heading in the source; None for a bold line or list item."""
+    return section.source_level if section.source_level < 7 else None
+
+
+def section_options(section: Section) -> dict[str, str]:
+    """The options of the ``assessment-section`` that contributes *section*."""
+    if not section.extra:
+        return {"from": section_label(section)}
+    title = " ".join(plain_text(section.heading).split())
+    return {"extra": title, "after": "", "from": section_label(section)}
 
 
 def myst_data(section: Section) -> list[str]:
@@ -289,7 +306,7 @@ def myst_pages(assessment: ImportedAssessment) -> dict[str, str]:
     if written:
         page += [f"## {SECTIONS_TITLE}", "", SECTIONS_TEXT, ""]
         for section in written:
-            options = {"from": section_label(section)}
+            options = section_options(section)
             page += [*myst_directive("assessment-section", section.key or "", options), ""]
     data = [line for section in assessment.sections for line in myst_data(section)]
     if data:

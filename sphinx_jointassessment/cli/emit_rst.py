@@ -21,6 +21,8 @@ from .emit import (
     hands_on_options,
     heading_levels,
     section_label,
+    section_options,
+    section_source_level,
 )
 from .mdparse import plain_text
 from .model import (
@@ -88,8 +90,10 @@ def _cell_table(table: CellTable, context: RstContext) -> list[str]:
     return list_table(rows, table.header_rows)
 
 
-def rst_body(items: list[Item], parent: int, context: RstContext) -> list[str]:
-    levels = heading_levels(items, parent)
+def rst_body(
+    items: list[Item], parent: int, context: RstContext, source: int | None = None
+) -> list[str]:
+    levels = heading_levels(items, parent, source)
     lines: list[str] = []
     for item in items:
         if lines:
@@ -102,7 +106,7 @@ def rst_section(section: Section, context: RstContext) -> list[str]:
     lines = _heading(section.heading, 2, section.slug, context)
     if section.has_content() and not section.slug:
         lines = [f".. _{section_label(section)}:", "", *lines]
-    body = rst_body(section.items, 2, context)
+    body = rst_body(section.items, 2, context, section_source_level(section))
     return [*lines, *body, ""] if body else lines
 
 
@@ -158,7 +162,7 @@ def rst_pages(assessment: ImportedAssessment) -> dict[str, str]:
     if written:
         page += [*rst_heading(SECTIONS_TITLE, 2), "", SECTIONS_TEXT, ""]
         for section in written:
-            options = {"from": section_label(section)}
+            options = section_options(section)
             page += [*rst_directive("assessment-section", section.key or "", options), ""]
     data = [line for section in assessment.sections for line in rst_data(section, context)]
     if data:

@@ -121,6 +121,9 @@ class Section:
     slug: str = ""
     items: list[Item] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
+    #: a section of the document's own that the outline lacks, placed after *key* at its
+    #: level (``assessment-section KEY :extra: HEADING :after:``)
+    extra: bool = False
 
     def has_content(self) -> bool:
         return any(

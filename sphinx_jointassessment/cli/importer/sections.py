@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...outline import normalize_title
+from ...outline import extra_id, normalize_title
 from ..mdparse import bold_line_title, plain_text
 from ..model import SubHeading
 
@@ -77,7 +77,15 @@ def section_heading(state: ImportState, block: Block) -> bool:
 
 
 def sub_heading(state: ImportState, block: Block) -> bool:
-    """Any other heading: kept as a heading inside the current section (warned if a repeat)."""
+    """Any other heading: a heading inside the current section (warned if a repeat).
+
+    A heading as high as the current section's own (an "## Intended Use" after an
+    outline's "### Non-goals") is not one of its sub-headings: it starts a section of
+    the document's own, placed after the outline section at its level
+    (:func:`extra_after`), so that it is not demoted under the section before it.
+    An empty heading, or one whose title such a section already has, stays a
+    heading inside the current section.
+    """
     if block.kind != "heading":
         return False
     plain = plain_text(block.title)
@@ -90,8 +98,44 @@ def sub_heading(state: ImportState, block: Block) -> bool:
             f"{state.used[found.key]}): kept as a heading inside {inside}",
         )
     state.report.headings_kept += 1
+    after = extra_after(state, block.level)
+    title = " ".join(plain.split())
+    taken = {
+        extra_id(str(section.key), plain_text(section.heading))
+        for section in state.sections
+        if section.extra
+    }
+    if after is not None and title and extra_id(after, title) not in taken:
+        state.report.note(
+            block.lineno,
+            f"heading {plain!r} has no place in the outline: a section of its own after {after}",
+        )
+        state.start_extra(after, block.title, block.lineno, block.level)
+        return True
     state.add(SubHeading(block.level, block.title, block.lineno, ""))
     return True
+
+
+def extra_after(state: ImportState, level: int) -> str | None:
+    """The outline section a heading of *level* follows, when it is as high as it (pure).
+
+    None when the heading is deeper than the current section's (a sub-heading), or
+    before any section. Source levels are compared relative to the last outline
+    section's heading, so documents whose sections are ``###`` work alike.
+    """
+    current, mapped, outline_section = state.current, state.mapped, state.current_outline
+    if current.key is None or mapped is None or outline_section is None:
+        return None
+    if level > current.source_level or mapped.source_level == 99:
+        return None
+    target = max(2, outline_section.level - (mapped.source_level - level))
+    section = outline_section
+    while section.level > target:
+        parent = state.outline.get(section.parent_key or "")
+        if parent is None:
+            break
+        section = parent
+    return section.key
 
 
 def bold_line_section(state: ImportState, block: Block) -> bool:

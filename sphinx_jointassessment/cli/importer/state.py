@@ -110,6 +110,17 @@ class ImportState:
         self.current_outline = section
         self.used[section.key] = line
 
+    def start_extra(self, key: str, heading: str, line: int, level: int) -> None:
+        """From here on content goes to a section of the document's own, after *key*."""
+        new = Section(key, heading, 2, line, level, extra=True)
+        self.sections.append(new)
+        self.pending.append(Pending(new))
+
+    @property
+    def mapped(self) -> Section | None:
+        """The last section started that is one of the outline's (not an extra one)."""
+        return next((s for s in reversed(self.sections) if not s.extra), None)
+
     def keep(self, block: Block) -> None:
         """Keep *block* as content of the current section (counting rows of nested tables)."""
         if block.kind != "table":  # tables nested in lists or quotes: count their rows
