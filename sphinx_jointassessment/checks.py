@@ -63,11 +63,35 @@ def check_duplicate_ids(env: BuildEnvironment) -> Iterable[Problem]:
                 yield Problem(Code.DUPLICATE_ID, message, other.docname, other.lineno)
 
 
+def in_other_projects(env: BuildEnvironment, role: str, target: str) -> bool:
+    """Whether an intersphinx inventory holds *target* for the ``ja`` role *role*.
+
+    Such a link is resolved by intersphinx (``missing-reference``) when pages are
+    written; it is no unknown reference. ``project:target`` looks in that project's
+    inventory only, as intersphinx does.
+    """
+    if not hasattr(env, "intersphinx_inventory"):  # intersphinx is not loaded
+        return False
+    from sphinx.ext.intersphinx import InventoryAdapter
+
+    adapter = InventoryAdapter(env)
+    types = [f"ja:{objtype}" for objtype in get_domain(env).objtypes_for_role(role) or ()]
+    if any(target in adapter.main_inventory.get(objtype, {}) for objtype in types):
+        return True
+    project, colon, rest = target.partition(":")
+    named = adapter.named_inventory.get(project) if colon else None
+    return named is not None and any(rest in named.get(objtype, {}) for objtype in types)
+
+
 def check_role_references(env: BuildEnvironment) -> Iterable[Problem]:
     domain = get_domain(env)
     roles = {info.role for info in KINDS.values() if info.role}
     for ref in domain.references():
-        if ref.kind in roles and domain.get(ref.kind, ref.target) is None:
+        if (
+            ref.kind in roles
+            and domain.get(ref.kind, ref.target) is None
+            and not in_other_projects(env, ref.kind, ref.target)
+        ):
             yield Problem(
                 Code.UNKNOWN_REFERENCE,
                 f":ja:{ref.kind}: no {kind_info(ref.kind).label} with id {ref.target!r}",

@@ -158,8 +158,13 @@ class JointAssessmentDomain(Domain):
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         self.data["reread"].add(docname)
         for node in document.findall(addnodes.pending_xref):
-            # links made by a block's own options are checked by that feature, at the option
-            if node.get("refdomain") == self.name and not node.get("ja_generated"):
+            # links made by a block's own options are checked by that feature, at the
+            # option; ``:external:`` roles are intersphinx's to report
+            if (
+                node.get("refdomain") == self.name
+                and not node.get("ja_generated")
+                and not node.get("intersphinx")
+            ):
                 self.add_reference(
                     RoleReference(node["reftype"], node["reftarget"], docname, node.line)
                 )
@@ -200,9 +205,11 @@ class JointAssessmentDomain(Domain):
         return results
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        # the display name is the link text of a local link ("R-1", "Finding 1"), so that
+        # another project linking through intersphinx shows the same words
         for kind in LINKABLE:
             for obj in self.objects(kind):
-                yield (obj.id, obj.title, kind.value, obj.docname, obj.anchor, 1)
+                yield (obj.id, link_text(obj), kind.value, obj.docname, obj.anchor, 1)
 
     # -- lookup (while resolving and writing) ---------------------------------------
 

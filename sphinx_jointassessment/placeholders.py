@@ -255,6 +255,23 @@ class FillPlaceholders(SphinxPostTransform):
             fill(context, self.document, pending)
 
 
+class KeepOnlyOwnContentForLinkcheck(SphinxPostTransform):
+    """linkcheck sees each URL where it is written, not in a table that copies it.
+
+    ``linkcheck`` reports a URL at the first page and line it meets it on; a filled
+    placeholder (a summary table, the assembled assessment) would put copies of URLs
+    on other pages, at lines of those pages. For linkcheck the placeholders are not
+    filled: each keeps only the page's own content it holds.
+    """
+
+    builders = ("linkcheck",)
+    default_priority = 4  # before FillPlaceholders
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(ja_placeholder)):
+            node.replace_self(list(node.children))
+
+
 def _skip(self: nodes.NodeVisitor, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
@@ -266,3 +283,4 @@ def setup_placeholders(app: Sphinx) -> None:
     )
     app.add_post_transform(FillPlaceholders)
     register_renderer(NUMBERED_ID_KIND, _render_numbered_id)
+    app.add_post_transform(KeepOnlyOwnContentForLinkcheck)
