@@ -19,6 +19,7 @@ from .data_flow import setup_data_flow
 from .domain import setup_domain
 from .finding import setup_finding
 from .hands_on import setup_hands_on
+from .i18n import setup_i18n
 from .latex_anchors import setup_latex_anchors
 from .latex_tables import setup_latex_tables
 from .metadata import setup_metadata
@@ -43,6 +44,7 @@ ENV_VERSION = 5  # 5: numbered ids, changes recorded by kind
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx_design")
     setup_config(app)
+    setup_i18n(app)
     setup_domain(app)
     setup_placeholders(app)
     setup_checks(app)

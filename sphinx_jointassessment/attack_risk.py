@@ -23,6 +23,7 @@ from .badges import severity_badge
 from .checks import register_check
 from .directive import ObjectDirective, add_assessment_directive
 from .domain import get_domain
+from .i18n import N_, _
 from .kinds import Kind
 from .links import ja_xref
 from .placeholders import PlaceholderDirective, register_renderer
@@ -203,7 +204,7 @@ def check_risk_cells(env: BuildEnvironment) -> Iterable[Problem]:
 def severity_node(risk: AttackRisk) -> nodes.Node:
     """The severity as a badge (its text is the severity: colour is never the only cue)."""
     if risk.severity is None:
-        return nodes.inline(text="unrated", classes=["ja-severity-unrated"])
+        return nodes.inline(text=_("unrated"), classes=["ja-severity-unrated"])
     return severity_badge(risk.severity)
 
 
@@ -217,22 +218,26 @@ def cell_links(risk: AttackRisk, docname: str) -> list[nodes.Node]:
     return result
 
 
+#: the words :func:`_level` shows, for the message catalog
+LEVEL_NAMES = (N_("Note"), N_("Low"), N_("Medium"), N_("High"), N_("Critical"))
+
+
 def _level(value: str | None) -> str:
-    return value.capitalize() if value else "unrated"
+    return _(value.capitalize()) if value else _("unrated")
 
 
 def render_risk(risk: AttackRisk, body: nodes.Element | None, docname: str) -> list[nodes.Node]:
     """One risk in place: id, title and severity badge, its ratings, then its effects."""
     heading = f"{risk.id}: {risk.title}" if risk.id else risk.title
     fields: list[tuple[str, Any]] = [
-        ("Likelihood", _level(risk.likelihood)),
-        ("Impact", _level(risk.impact)),
-        ("Severity", _level(risk.severity)),
+        (_("Likelihood"), _level(risk.likelihood)),
+        (_("Impact"), _level(risk.impact)),
+        (_("Severity"), _level(risk.severity)),
     ]
     if risk.attacker:
-        fields.append(("Attacker", risk.attacker))
+        fields.append((_("Attacker"), risk.attacker))
     if risk.cells:
-        fields.append(("Threat-matrix cells", cell_links(risk, docname)))
+        fields.append((_("Threat-matrix cells"), cell_links(risk, docname)))
     result: list[nodes.Node] = [
         heading_paragraph(heading, severity_node(risk)),
         field_list(fields, classes=["ja-fields"]),
@@ -243,19 +248,19 @@ def render_risk(risk: AttackRisk, body: nodes.Element | None, docname: str) -> l
 
 
 TABLE_COLUMNS = (
-    ("ID", 8),
-    ("Risk", 30),
-    ("Likelihood", 10),
-    ("Impact", 8),
-    ("Severity", 12),
-    ("Threat-matrix cells", 30),
+    (N_("ID"), 8),
+    (N_("Risk"), 30),
+    (N_("Likelihood"), 10),
+    (N_("Impact"), 8),
+    (N_("Severity"), 12),
+    (N_("Threat-matrix cells"), 30),
 )
 
 
 def render_risk_table(risks: Sequence[AttackRisk], docname: str) -> list[nodes.Node]:
     """Every risk, most severe first: ID (a link), Risk, Likelihood, Impact, Severity, cells."""
     if not risks:
-        return [empty_note("No attack risks are recorded.")]
+        return [empty_note(_("No attack risks are recorded."))]
     ordered = sorted(risks, key=sort_key)
     rows = [
         [
@@ -299,7 +304,7 @@ def _render_cell_risks(context: ResolveContext, node: ja_placeholder) -> list[no
             if not risks:
                 continue
             para = nodes.paragraph(classes=["ja-cell-risks"])
-            para += nodes.Text("Risks: ")
+            para += nodes.Text(_("Risks: "))
             for index, risk in enumerate(risks):
                 if index:
                     para += nodes.Text(", ")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from docutils import nodes
 
+from .i18n import _
+
 #: sphinx-design semantic colour per status, and per severity
 STATUS_COLOURS = {
     "n/a": "secondary",
@@ -54,7 +56,7 @@ def status_badge(label: str, status: str) -> nodes.abbreviation:
     return badge(
         label,
         STATUS_COLOURS.get(status, "secondary"),
-        tooltip=f"status: {status}",
+        tooltip=_("status: {status}").format(status=status),
         extra_class=status_class(status),
     )
 
@@ -63,6 +65,6 @@ def severity_badge(severity: str) -> nodes.abbreviation:
     return badge(
         severity.capitalize(),
         SEVERITY_COLOURS.get(severity.lower(), "secondary"),
-        tooltip=f"severity: {severity.lower()}",
+        tooltip=_("severity: {severity}").format(severity=severity.lower()),
         extra_class=f"ja-severity-{severity.lower()}",
     )

@@ -23,6 +23,7 @@ from .body import Body
 from .citations import cited_by_placeholder, is_cited_kind
 from .config import AssessmentConfig, get_config
 from .domain import AssessmentObject, JointAssessmentDomain, get_domain
+from .i18n import translatable_text
 from .paths import read_source_text, resolve_source_file
 from .placeholders import numbered_id_placeholder
 from .problems import Code, Problem, emit
@@ -187,6 +188,25 @@ class AssessmentDirective(SphinxDirective):
         self.set_source_info(container)
         return container
 
+    def offer_title(self, container: nodes.Element, title: str) -> None:
+        """The title the user wrote, in the object's heading, offered for translation.
+
+        The heading (``heading_paragraph``) reads "<id>: <title>"; the title becomes a
+        node of its own that ``gettext`` offers and ``Locale`` translates.
+        """
+        for heading in container.findall(nodes.paragraph):
+            if "ja-object-title" not in heading["classes"]:
+                continue
+            strong = heading.next_node(nodes.strong)
+            text = strong.astext() if strong is not None else ""
+            if not title or not text.endswith(title) or len(strong.children) != 1:
+                return
+            strong.clear()
+            if text[: -len(title)]:
+                strong += nodes.Text(text[: -len(title)])
+            strong += translatable_text(title, self.get_source_info())
+            return
+
     def target_section(self, anchor: str, classes: Iterable[str]) -> nodes.container:
         """A container carrying the object's anchor, noted as an explicit target."""
         container = nodes.container(classes=list(classes))
@@ -295,6 +315,7 @@ class ObjectDirective(AssessmentDirective, Generic[M]):
                 self.kind, model.id, model.title, model, classes, body
             )
         container.extend(self.render(model, body))
+        self.offer_title(container, model.title)
         if container["ids"] and is_cited_kind(self.kind):
             container += cited_by_placeholder(self, self.kind, container["ids"][0])
         return [container]

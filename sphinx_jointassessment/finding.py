@@ -20,6 +20,7 @@ from .bodies import copy_body
 from .checks import register_check
 from .directive import ObjectDirective, add_assessment_directive
 from .domain import get_domain
+from .i18n import N_, _
 from .kinds import Kind
 from .links import ja_xref, safe_link, url_problem
 from .placeholders import PlaceholderDirective, register_renderer
@@ -168,14 +169,14 @@ def summary_line(finding: Finding, docname: str) -> nodes.paragraph | None:
     """
     segments: list[list[nodes.Node | str]] = []
     if finding.severity:
-        segments.append(["Severity: ", severity_badge(finding.severity)])
+        segments.append([_("Severity: "), severity_badge(finding.severity)])
     if finding.status:
-        segments.append([f"Status: {finding.status}"])
+        segments.append([_("Status: {status}").format(status=finding.status)])
     link = issue_link(finding)
     if link is not None:
-        segments.append(["Issue: ", link])
+        segments.append([_("Issue: "), link])
     if finding.risks:
-        segments.append(["Risks: ", *risk_links(finding, docname)])
+        segments.append([_("Risks: "), *risk_links(finding, docname)])
     if not segments:
         return None
     para = nodes.paragraph(classes=["ja-finding-summary"])
@@ -196,20 +197,22 @@ def summary_line(finding: Finding, docname: str) -> nodes.paragraph | None:
 
 def render_finding(finding: Finding, body: nodes.Element | None, docname: str) -> list[nodes.Node]:
     """One finding in place: number, name and severity badge, its fields, then its notes."""
-    heading = f"Finding {finding.id}: {finding.title}" if finding.id else finding.title
+    heading = (
+        _("Finding {id}: ").format(id=finding.id) + finding.title if finding.id else finding.title
+    )
     badge = [severity_badge(finding.severity)] if finding.severity else []
     fields: list[tuple[str, Any]] = []
     if finding.severity:
-        fields.append(("Severity", finding.severity.capitalize()))
+        fields.append((_("Severity"), _(finding.severity.capitalize())))
     if finding.status:
-        fields.append(("Status", finding.status))
+        fields.append((_("Status"), finding.status))
     if finding.reviewer:
-        fields.append(("Reviewer", finding.reviewer))
+        fields.append((_("Reviewer"), finding.reviewer))
     link = issue_link(finding)
     if link is not None:
-        fields.append(("Issue", link))
+        fields.append((_("Issue"), link))
     if finding.risks:
-        fields.append(("Risks", risk_links(finding, docname)))
+        fields.append((_("Risks"), risk_links(finding, docname)))
     result: list[nodes.Node] = [heading_paragraph(heading, *badge)]
     if fields:
         result.append(field_list(fields, classes=["ja-fields"]))
@@ -219,17 +222,17 @@ def render_finding(finding: Finding, body: nodes.Element | None, docname: str) -
 
 
 TABLE_COLUMNS = (
-    ("Finding Number", 8),
-    ("Finding name", 25),
-    ("Finding Notes", 40),
-    ("Reviewer", 18),
+    (N_("Finding Number"), 8),
+    (N_("Finding name"), 25),
+    (N_("Finding Notes"), 40),
+    (N_("Reviewer"), 18),
 )
 
 
 def render_findings_table(objects: Sequence[AssessmentObject], docname: str) -> list[nodes.Node]:
     """The template's Findings table over every finding, by number; notes copied in."""
     if not objects:
-        return [empty_note("No findings are recorded.")]
+        return [empty_note(_("No findings are recorded."))]
     ordered = sorted(objects, key=lambda obj: sort_key(obj.model))
     rows = []
     for obj in ordered:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Union
 
 from docutils import nodes
 
+from .i18n import _
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
@@ -81,7 +83,7 @@ def build_table(
         head_row = nodes.row()
         head += head_row
         for name, _width in columns:
-            head_row += entry(name)
+            head_row += entry(_(name))  # headers are the extension's own texts
     body = nodes.tbody()
     group += body
     for index, cells in enumerate(rows):

@@ -18,6 +18,7 @@ from .badges import status_badge, status_class
 from .config import STATUSES, AssessmentConfig
 from .directive import YamlObjectDirective, add_assessment_directive
 from .domain import AssessmentObject, JointAssessmentDomain, register_derived_kind
+from .i18n import _, translatable_text
 from .kinds import Kind
 from .placeholders import ja_placeholder
 from .problems import BlockProblem, Code
@@ -180,7 +181,7 @@ def _parse_cell(
         status = entries[0].status if entries else "n/a"
     else:
         entries = [Entry(e.label, e.text, e.score, status) for e in entries]
-    notes = tuple(text for text, _ in reader.text_list(data, "notes", where))
+    notes = tuple(text for text, _line in reader.text_list(data, "notes", where))
     return Cell(victim, attacker, status, tuple(entries), notes, data.line)
 
 
@@ -258,25 +259,51 @@ def cell_anchor(matrix_id: str, victim: str, attacker: str) -> str:
     return str(nodes.make_id(f"ja-cell-{matrix_id}-{victim}-{attacker}"))
 
 
-def render_entry(entry: Entry) -> nodes.paragraph:
+#: where a block's user text was written, for translation (see :mod:`.i18n`)
+Source = tuple[str | None, int | None] | None
+
+
+def render_entry(entry: Entry, source: Source = None) -> nodes.paragraph:
     """ "LABEL: text Score: N" with the label as a status badge."""
     para = nodes.paragraph(classes=["ja-entry"])
     para += status_badge(entry.label, entry.status)
-    text = f": {entry.text}" if entry.text else ""
+    if entry.text:
+        para += nodes.Text(": ")
+        para += translatable_text(entry.text, source)
     if entry.score is not None:
-        text += f" Score: {format_score(entry.score)}"
-    para += nodes.Text(text)
+        para += nodes.Text(" " + _("Score: {score}").format(score=format_score(entry.score)))
     return para
 
 
-def render_cell(cell: Cell) -> list[nodes.Node]:
-    body: list[nodes.Node] = [render_entry(entry) for entry in cell.entries]
+def render_cell(cell: Cell, source: Source = None) -> list[nodes.Node]:
+    body: list[nodes.Node] = [render_entry(entry, source) for entry in cell.entries]
     for note in cell.notes:
         para = nodes.paragraph(classes=["ja-note"])
-        para += nodes.strong(text="NOTE:")
-        para += nodes.Text(f" {note}")
+        para += nodes.strong(text=_("NOTE:"))
+        para += nodes.Text(" ")
+        para += translatable_text(note, source)
         body.append(para)
     return body
+
+
+def _user_paragraph(text: str, source: Source) -> nodes.paragraph:
+    """A paragraph of user text (a component's name), offered for translation."""
+    para = nodes.paragraph(text, text)
+    if source is not None:
+        para.source, para.line = source
+    return para
+
+
+def _victim(component: str, source: Source) -> nodes.paragraph:
+    """ "Victim <component>", the words around the name translated as one message."""
+    before, _sep, after = _("Victim {component}").partition("{component}")
+    para = nodes.paragraph()
+    if before:
+        para += nodes.Text(before)
+    para += translatable_text(component, source)
+    if after:
+        para += nodes.Text(after)
+    return para
 
 
 def _entry(*children: nodes.Node, classes: list[str] | None = None) -> nodes.entry:
@@ -292,7 +319,7 @@ CELL_ATTRIBUTE = "ja-cell"
 
 
 def render_matrix(
-    matrix: ThreatMatrix, classes: list[str], *, caption: bool = True
+    matrix: ThreatMatrix, classes: list[str], *, caption: bool = True, source: Source = None
 ) -> list[nodes.Node]:
     """The template's table: "Victim Components" then attackers; rows "Victim <name>".
 
@@ -303,34 +330,37 @@ def render_matrix(
     """
     table = nodes.table(classes=["ja-threat-matrix", *classes])
     if caption:
-        table += nodes.title(text=matrix.title)
+        title = nodes.title(matrix.title, matrix.title)
+        if source is not None:
+            title.source, title.line = source
+        table += title
     columns = len(matrix.components) + 1
     group = nodes.tgroup(cols=columns)
     table += group
     # character widths, used by the text builder; html and LaTeX size columns themselves
-    first = max([len("Victim Components"), *(len(f"Victim {c}") for c in matrix.components)])
+    first = max([len(_("Victim Components")), *(len(f"Victim {c}") for c in matrix.components)])
     group += nodes.colspec(colwidth=min(first, 30))
-    for _ in matrix.components:
+    for _component in matrix.components:
         group += nodes.colspec(colwidth=30)
     head = nodes.thead()
     group += head
     header = nodes.row()
     head += header
-    header += _entry(nodes.paragraph(text="Victim Components"))
+    header += _entry(nodes.paragraph(text=_("Victim Components")))
     for attacker in matrix.components:
-        header += _entry(nodes.paragraph(text=attacker))
+        header += _entry(_user_paragraph(attacker, source))
     body = nodes.tbody()
     group += body
     for victim in matrix.components:
         row = nodes.row()
         body += row
-        row += _entry(nodes.paragraph(text=f"Victim {victim}"), classes=["ja-victim"])
+        row += _entry(_victim(victim, source), classes=["ja-victim"])
         for attacker in matrix.components:
             cell = matrix.cell(victim, attacker)
             if cell is None:
-                row += _entry(nodes.paragraph(text="(missing)"), classes=["ja-missing"])
+                row += _entry(nodes.paragraph(text=_("(missing)")), classes=["ja-missing"])
                 continue
-            entry = _entry(*render_cell(cell), classes=[status_class(cell.status)])
+            entry = _entry(*render_cell(cell, source), classes=[status_class(cell.status)])
             entry["ids"].append(cell_anchor(matrix.id, victim, attacker))
             entry[CELL_ATTRIBUTE] = cell_key(matrix.id, victim, attacker)
             row += entry
@@ -357,7 +387,7 @@ class ThreatMatrixDirective(YamlObjectDirective[ThreatMatrix]):
     def render(self, model: ThreatMatrix) -> list[nodes.Node]:
         # each cell lists the risks that point at it (``cell-risks``), from any page
         self.domain.note_summary(self.docname, CELL_RISKS_KIND)
-        return render_matrix(model, self.options.get("class", []))
+        return render_matrix(model, self.options.get("class", []), source=self.get_source_info())
 
 
 def cell_object(domain: JointAssessmentDomain, key: str) -> AssessmentObject | None:
