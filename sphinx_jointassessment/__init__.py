@@ -25,6 +25,7 @@ from .latex_tables import setup_latex_tables
 from .metadata import setup_metadata
 from .outline_checks import setup_outline_checks
 from .placeholders import setup_placeholders
+from .risk_map import setup_risk_map
 from .section import setup_section
 from .stylesheet import setup_stylesheet
 from .threat import setup_threat
@@ -51,6 +52,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_threat_matrix(app)
     setup_bodies(app)
     setup_attack_risk(app)
+    setup_risk_map(app)
     setup_finding(app)
     setup_metadata(app)
     setup_hands_on(app)

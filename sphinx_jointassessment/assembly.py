@@ -248,6 +248,10 @@ def _section_body(
             body.extend(_titled(context, Kind.FLOW, section.level + 1, _ids_in(content)))
         elif generated == "hands-on":
             body.extend(_hands_on(context, section))
+        elif generated == "risk-map":
+            # only when something is rated: no grid of empty cells above an empty table
+            if "risk-map" not in _placeholder_kinds(content):
+                body.append(ja_placeholder(kind="risk-map", optional=True))
         elif generated in GENERATED_PLACEHOLDERS:
             kind = GENERATED_PLACEHOLDERS[generated]
             listed = LISTS_OF.get(generated)

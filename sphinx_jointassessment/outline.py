@@ -49,6 +49,7 @@ BUILTIN_OUTLINES: Final = ("joint", "self")
 #: ``metadata-links`` the Security links table (both from ``assessment-metadata``),
 #: ``threat-matrices`` every threat matrix, ``threats`` every threat of the catalogue,
 #: ``data-flows`` every data-flow diagram, ``attack-risks`` the attack-risk table,
+#: ``risk-map`` the likelihood x impact grid of rated risks and threats,
 #: ``closed-issues`` the closed-issue list (or the template's "no closed issues"
 #: sentence), ``hands-on`` the hands-on assessment statement, details, findings and result.
 GENERATED_KINDS: Final = frozenset(
@@ -59,6 +60,7 @@ GENERATED_KINDS: Final = frozenset(
         "threats",
         "data-flows",
         "attack-risks",
+        "risk-map",
         "closed-issues",
         "hands-on",
     }

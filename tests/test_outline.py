@@ -224,7 +224,7 @@ def test_generated_parts(joint: Outline, self_outline: Outline) -> None:
         "metadata.security-links": ("metadata-links",),
         "project-design.data-flow": ("data-flows",),
         "threat-model": ("threat-matrices", "threats"),
-        "security-analysis.attack-risks-and-effects": ("attack-risks",),
+        "security-analysis.attack-risks-and-effects": ("risk-map", "attack-risks"),
         "closed-security-issues": ("closed-issues",),
         "hands-on-assessment": ("hands-on",),
     }

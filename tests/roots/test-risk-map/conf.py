@@ -1,0 +1,2 @@
+project = "Kestrel"
+extensions = ["myst_parser", "sphinx_jointassessment"]
