@@ -32,7 +32,8 @@ from .config import get_config
 from .domain import get_domain
 from .kinds import Kind
 from .section import project_outline
-from .threat import STRIDE, attack_url, stride_name, threat_markdown
+from .stride import STRIDE, attack_url, stride_name
+from .threat import threat_markdown
 from .values import UniqueIds, slug
 
 if TYPE_CHECKING:

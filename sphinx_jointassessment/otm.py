@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 from .config import get_config
 from .domain import get_domain
 from .kinds import Kind
-from .threat import STRIDE, attack_url, controls_items, stride_name, threat_markdown
+from .stride import STRIDE, attack_url, stride_name
+from .threat import controls_items, threat_markdown
 from .values import UniqueIds, slug
 
 if TYPE_CHECKING:

@@ -18,6 +18,7 @@ from .checks import register_check, source_location
 from .config import get_config
 from .domain import get_domain
 from .kinds import Kind
+from .placeholders import ja_placeholder
 from .problems import Code, Problem, setting_line
 from .section import KIND, assembly_placeholders, labelled_section, project_outline
 from .template_text import find_placeholders
@@ -60,7 +61,7 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
             continue
         docname, element = found
         content = [c for c in element.children if not isinstance(c, nodes.title)]
-        if not any(c.astext().strip() for c in content):
+        if not any(_shows_something(c) for c in content):
             yield Problem(
                 Code.EMPTY_SECTION,
                 f"section {obj.id!r}: the section labelled {label!r} has no content",
@@ -118,6 +119,13 @@ FILLED_BY_OBJECTS = {
     "attack-risks": Kind.RISK,
     "metadata": Kind.METADATA,
 }
+
+
+def _shows_something(node: nodes.Node) -> bool:
+    """Text, or a table filled when the page is written (a ``threats-table`` alone)."""
+    if node.astext().strip():
+        return True
+    return isinstance(node, nodes.Element) and any(True for _ in node.findall(ja_placeholder))
 
 
 def section_is_filled(env: BuildEnvironment, outline: Outline, key: str) -> bool:

@@ -16,7 +16,6 @@ whole-project check, the render functions, the directives, and :func:`setup_thre
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -37,6 +36,7 @@ from .markdown_assessment import AssessmentMarkdown
 from .object_json import register_object_json
 from .placeholders import make_placeholder, register_renderer
 from .problems import BlockProblem, Code, Problem
+from .stride import STRIDE, attack_url, parse_stride, stride_name
 from .tables import build_table, empty_note, field_list
 from .values import choice, option_text, split_items
 
@@ -54,17 +54,6 @@ KIND = Kind.THREAT
 TABLE_KIND = "threats-table"
 #: the id of a threat written without ``:id:``
 NUMBERED_ID = "T-{n}"
-
-#: the STRIDE categories, in STRIDE order, with their letter and their name
-STRIDE: dict[str, tuple[str, str]] = {
-    "spoofing": ("S", "Spoofing"),
-    "tampering": ("T", "Tampering"),
-    "repudiation": ("R", "Repudiation"),
-    "information-disclosure": ("I", "Information Disclosure"),
-    "denial-of-service": ("D", "Denial of Service"),
-    "elevation-of-privilege": ("E", "Elevation of Privilege"),
-}
-_BY_LETTER = {letter: key for key, (letter, _name) in STRIDE.items()}
 
 STATUSES = ("open", "in-progress", "mitigated", "accepted", "transferred", "not-applicable")
 #: statuses of a threat that still needs an answer (no status given counts as open)
@@ -84,10 +73,6 @@ OPTIONS = (
 )
 LAYOUTS = ("list", "lightweight", "stride")
 
-#: MITRE ATT&CK ids: techniques (``T1234``, sub-technique ``T1234.001``) and tactics
-_TECHNIQUE = re.compile(r"T(\d{4})(?:\.(\d{3}))?")
-_TACTIC = re.compile(r"TA\d{4}")
-ATTACK_SITE = "https://attack.mitre.org"
 
 #: classes of the nested ``controls`` block and of its label
 CONTROLS_CLASS = "ja-controls"
@@ -147,41 +132,7 @@ class Threat:
         }
 
 
-def stride_name(key: str) -> str:
-    return STRIDE[key][1]
-
-
-def attack_url(attack_id: str) -> str | None:
-    """The attack.mitre.org page of a technique or tactic id, ``None`` if it is neither."""
-    technique = _TECHNIQUE.fullmatch(attack_id)
-    if technique is not None:
-        number, sub = technique.groups()
-        tail = f"T{number}/{sub}/" if sub else f"T{number}/"
-        return f"{ATTACK_SITE}/techniques/{tail}"
-    if _TACTIC.fullmatch(attack_id):
-        return f"{ATTACK_SITE}/tactics/{attack_id}/"
-    return None
-
-
 # -- parsing -------------------------------------------------------------------------------
-
-
-def parse_stride(text: str | None) -> tuple[tuple[str, ...], list[str]]:
-    """STRIDE keys of ``spoofing; T; Denial of service``, and the items that are none."""
-    if text is None:
-        return (), []
-    keys: list[str] = []
-    unknown: list[str] = []
-    for item in _items(text):
-        key = _BY_LETTER.get(item.upper()) if len(item) == 1 else None
-        if key is None:
-            folded = re.sub(r"[\s_]+", "-", item.casefold())
-            key = folded if folded in STRIDE else None
-        if key is None:
-            unknown.append(item)
-        elif key not in keys:
-            keys.append(key)
-    return tuple(keys), unknown
 
 
 def _items(text: str) -> list[str]:

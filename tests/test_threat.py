@@ -29,7 +29,8 @@ from sphinx_jointassessment.data_flow import (
     mermaid_text,
     parse_data_flow,
 )
-from sphinx_jointassessment.threat import attack_url, parse_stride, parse_threat
+from sphinx_jointassessment.stride import attack_url, parse_stride
+from sphinx_jointassessment.threat import parse_threat
 from sphinx_jointassessment.yamlsafe import YamlLimits, load_yaml
 
 from .conftest import REFERENCE, ROOTS, inventory_names
@@ -513,3 +514,29 @@ def test_incremental_build_after_editing_a_threat_is_never_stale(make_app, tmp_p
     for name in ("joint-assessment.md", "joint-assessment.json", "joint-assessment.otm.json"):
         assert (incremental_md / name).read_bytes() == (clean_md / name).read_bytes(), name
     assert outdir == incremental_md
+
+
+def test_bench_catalogue_rebuilt_after_renaming_one_threat(make_app, tmp_path) -> None:
+    """The benchmark's threat catalogue: after renaming one threat, an incremental build
+    writes the threats table (and the threat's page) as a clean build does."""
+    import importlib.util
+
+    bench = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("bench_generate", bench)
+    assert spec is not None
+    assert spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    srcdir = generate.threats(tmp_path / "src", "ext", pages=3)
+    first = build(make_app, srcdir, builddir=tmp_path / "build")
+    assert not real_warnings(first), first.warning.getvalue()
+    generate.rename_threat(srcdir, "ext", 17, 1)
+    incremental = build(make_app, srcdir, builddir=tmp_path / "build")
+    renamed = generate.threat_title(17, 1)
+    listed = cell_texts(soup(incremental, generate.THREATS_TABLE_PAGE).select_one("table"))
+    assert [row[1] for row in listed if row[0] == "Threat-0017"] == [renamed]
+    clean = build(make_app, srcdir, builddir=tmp_path / "clean", freshenv=True)
+    for page in (generate.THREATS_TABLE_PAGE, generate.threats_page_name(1)):
+        assert str(soup(incremental, page).select_one("div.body")) == str(
+            soup(clean, page).select_one("div.body")
+        ), page

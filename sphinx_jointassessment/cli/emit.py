@@ -41,6 +41,8 @@ from .model import (
     Metadata,
     Section,
     SubHeading,
+    Threat,
+    ThreatsTable,
     page_title,
 )
 
@@ -185,6 +187,8 @@ def myst_item(item: Item, level: int = 0) -> list[str]:
         return [f"{fence}{item.language}", *item.lines, fence]
     if isinstance(item, Comment):
         return [f"% {line}".rstrip() for line in item.lines]
+    if isinstance(item, ThreatsTable):
+        return myst_directive("threats-table", "", threats_table_options(item))
     return myst_list_table(item)
 
 
@@ -242,6 +246,36 @@ def myst_finding(finding: Finding) -> list[str]:
     return myst_directive("finding", finding.name, options, body)
 
 
+def threats_table_options(table: ThreatsTable) -> dict[str, str]:
+    options = {"layout": table.layout}
+    if table.stride:
+        options["stride"] = table.stride
+    return options
+
+
+def threat_options(threat: Threat) -> dict[str, str]:
+    """The options of an imported ``threat``, as its directive writes them."""
+    options: dict[str, str] = {}
+    if threat.id:
+        options["id"] = threat.id
+    for name, values in (
+        ("stride", threat.stride),
+        ("components", threat.components),
+        ("references", threat.references),
+    ):
+        if values:
+            options[name] = "; ".join(values)
+    return options
+
+
+def myst_threat(threat: Threat) -> list[str]:
+    body = guard_markdown(threat.description) if threat.description else []
+    if threat.controls:
+        controls = myst_directive("controls", "", None, threat.controls)
+        body = [*body, "", *controls] if body else controls
+    return myst_directive("threat", threat.title, threat_options(threat), body)
+
+
 def section_label(section: Section) -> str:
     """The label ``assessment-section :from:`` names: ``src-`` and the heading's anchor."""
     return f"src-{section.slug}" if section.slug else f"src-line-{section.line}"
@@ -277,6 +311,8 @@ def myst_data(section: Section) -> list[str]:
             lines += myst_matrix(directive)
         elif isinstance(directive, HandsOn):
             lines += myst_directive("hands-on-assessment", "", hands_on_options(directive))
+        elif isinstance(directive, Threat):
+            lines += myst_threat(directive)
         else:
             lines += myst_finding(directive)
         lines.append("")
@@ -308,7 +344,11 @@ def myst_pages(assessment: ImportedAssessment) -> dict[str, str]:
         for section in written:
             options = section_options(section)
             page += [*myst_directive("assessment-section", section.key or "", options), ""]
-    data = [line for section in assessment.sections for line in myst_data(section)]
+    data = [
+        line
+        for section in [assessment.preamble, *assessment.sections]
+        for line in myst_data(section)
+    ]
     if data:
         page += [f"## {DATA_TITLE}", "", DATA_TEXT, "", *data]
     return {

@@ -23,6 +23,8 @@ from .emit import (
     section_label,
     section_options,
     section_source_level,
+    threat_options,
+    threats_table_options,
 )
 from .mdparse import plain_text
 from .model import (
@@ -37,6 +39,8 @@ from .model import (
     Metadata,
     Section,
     SubHeading,
+    Threat,
+    ThreatsTable,
     page_title,
 )
 from .rst import escape, guard_body, rst_directive, rst_heading
@@ -79,6 +83,8 @@ def _rst_item(item: Item, level: int, context: RstContext) -> list[str]:
         return rst_directive("code-block", item.language, None, item.lines)
     if isinstance(item, Comment):
         return ["..", *("   " + line for line in item.lines)]
+    if isinstance(item, ThreatsTable):
+        return rst_directive("threats-table", "", threats_table_options(item))
     return _cell_table(item, context)
 
 
@@ -123,6 +129,8 @@ def rst_data(section: Section, context: RstContext) -> list[str]:
             )
         elif isinstance(directive, HandsOn):
             lines += rst_directive("hands-on-assessment", "", hands_on_options(directive))
+        elif isinstance(directive, Threat):
+            lines += _threat(directive, context)
         else:
             lines += _finding(directive, context)
         lines.append("")
@@ -135,6 +143,17 @@ def _finding(finding: Finding, context: RstContext) -> list[str]:
         options["reviewer"] = finding.reviewer
     body = guard_body(convert(finding.notes + "\n", context)) if finding.notes else []
     return rst_directive("finding", finding.name, options, body)
+
+
+def _threat(threat: Threat, context: RstContext) -> list[str]:
+    body = guard_body(convert("\n".join(threat.description) + "\n", context))
+    body = body if threat.description else []
+    if threat.controls:
+        controls = rst_directive(
+            "controls", "", None, convert("\n".join(threat.controls) + "\n", context)
+        )
+        body = [*body, "", *controls] if body else controls
+    return rst_directive("threat", threat.title, threat_options(threat), body)
 
 
 def rst_pages(assessment: ImportedAssessment) -> dict[str, str]:
@@ -164,7 +183,11 @@ def rst_pages(assessment: ImportedAssessment) -> dict[str, str]:
         for section in written:
             options = section_options(section)
             page += [*rst_directive("assessment-section", section.key or "", options), ""]
-    data = [line for section in assessment.sections for line in rst_data(section, context)]
+    data = [
+        line
+        for section in [assessment.preamble, *assessment.sections]
+        for line in rst_data(section, context)
+    ]
     if data:
         page += [*rst_heading(DATA_TITLE, 2), "", DATA_TEXT, "", *data]
     return {

@@ -63,7 +63,17 @@ class CellTable:
     line: int
 
 
-Item = Markdown | SubHeading | CodeBlock | Comment | CellTable
+@dataclass(slots=True)
+class ThreatsTable:
+    """Where a table of threats stood: a ``threats-table`` in that layout, made from them."""
+
+    layout: str
+    line: int
+    #: only the threats of this STRIDE category (``spoofing``), or all
+    stride: str = ""
+
+
+Item = Markdown | SubHeading | CodeBlock | Comment | CellTable | ThreatsTable
 
 
 @dataclass(slots=True)
@@ -93,6 +103,22 @@ class Finding:
 
 
 @dataclass(slots=True)
+class Threat:
+    """A ``threat`` of a STRIDE catalogue or a lightweight threat table."""
+
+    title: str
+    line: int
+    id: str = ""
+    #: STRIDE keywords (``spoofing``...)
+    stride: list[str] = field(default_factory=list)
+    components: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    #: Markdown lines of the description and of the ``controls`` block, as written
+    description: list[str] = field(default_factory=list)
+    controls: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class HandsOn:
     """The ``hands-on-assessment`` block: the template's sentence and Assessment Details."""
 
@@ -102,7 +128,7 @@ class HandsOn:
     line: int = 0
 
 
-Directive = Matrix | Finding | Metadata | HandsOn
+Directive = Matrix | Finding | Metadata | HandsOn | Threat
 
 
 @dataclass(slots=True)

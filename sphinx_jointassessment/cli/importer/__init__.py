@@ -32,7 +32,8 @@ heading and table row in the report, so that nothing is dropped silently
 Modules: :mod:`.state` (shared state), :mod:`.title` (title, project, outline),
 :mod:`.toc`, :mod:`.sections`, :mod:`.listsections`, :mod:`.handson`,
 :mod:`.matrices`, :mod:`.findings`, :mod:`.metadata`, :mod:`.securitylinks`,
-:mod:`.kept`, :mod:`.html` (the recognisers), :mod:`.cells` (table cells),
+:mod:`.stride` and :mod:`.lightweight` (threat catalogues), :mod:`.kept`, :mod:`.html`
+(the recognisers), :mod:`.cells` (table cells),
 :mod:`.parents` (a container section's content to its first sub-section),
 :mod:`.finish`.
 """
@@ -50,6 +51,7 @@ from .finish import drop_fixed_text, finish
 from .handson import details_table, hands_on_sentence
 from .html import html_table, raw_html
 from .kept import horizontal_rule, kept_table
+from .lightweight import lightweight_table
 from .listsections import list_item_sections
 from .matrices import threat_matrix_table
 from .metadata import METADATA_FIELDS, metadata_table
@@ -57,6 +59,13 @@ from .parents import fill_first_child
 from .sections import bold_line_section, section_heading, sub_heading
 from .securitylinks import security_links_table
 from .state import ImportState
+from .stride import (
+    stride_grid_table,
+    stride_heading,
+    threat_content,
+    threat_heading,
+    threat_model_heading,
+)
 from .title import assessment_of_heading, detect_outline, document_title, first_title, guess_project
 from .toc import table_of_contents, toc_heading
 
@@ -72,6 +81,8 @@ IN_LIST_ITEM: tuple[Recogniser, ...] = (
     bold_line_section,
     list_item_sections,
     threat_matrix_table,
+    stride_grid_table,
+    lightweight_table,
     findings_table,
     details_table,
     metadata_table,
@@ -84,11 +95,15 @@ IN_LIST_ITEM: tuple[Recogniser, ...] = (
 
 #: what reads the document's blocks, in order: the first recogniser that takes a block wins
 RECOGNISERS: tuple[Recogniser, ...] = (
+    threat_content,
     table_of_contents,
     document_title,
     toc_heading,
     assessment_of_heading,
+    threat_heading,
     section_heading,
+    threat_model_heading,
+    stride_heading,
     sub_heading,
     *IN_LIST_ITEM,
 )

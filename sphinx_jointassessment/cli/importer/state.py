@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ...outline import normalize_title
 from ..mdparse import Block, GfmTable, parse_blocks, parse_gfm_table, plain_text
-from ..model import Item, Section, SubHeading
+from ..model import Item, Section, SubHeading, Threat
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -26,6 +26,33 @@ if TYPE_CHECKING:
     from ..model import HandsOn, Metadata, Report
 
 Recogniser = Callable[["ImportState", Block], bool]
+
+
+@dataclass(slots=True)
+class Catalogue:
+    """A threat catalogue being read (see :mod:`.stride`): what comes next belongs to it."""
+
+    #: threat ids taken
+    ids: set[str] = field(default_factory=set)
+    #: the STRIDE category of the heading or list item read last
+    category: str | None = None
+    #: the threats of that category: the mitigations written after them answer them all
+    of_category: list[Threat] = field(default_factory=list)
+    #: the threat whose description or controls the next blocks are, and which of the two
+    target: tuple[Threat, str] | None = None
+    #: after a "**Threats**:" or "**Mitigations**:" line: what the next list holds
+    expect: str | None = None
+    #: a list of ``Threat-NN-X`` items was read since the last heading: paragraphs and
+    #: lists after it continue the catalogue
+    listing: bool = False
+    #: categories whose threats a ``threats-table`` already shows where they were written
+    shown: set[str] = field(default_factory=set)
+
+    def reset(self) -> None:
+        """A heading ends what the blocks before it were continuing."""
+        self.target = None
+        self.expect = None
+        self.listing = False
 
 
 @dataclass(slots=True)
@@ -76,6 +103,7 @@ class ImportState:
     in_toc: bool = False
     matrix_names: set[str] = field(default_factory=set)
     finding_ids: set[str] = field(default_factory=set)
+    catalogue: Catalogue = field(default_factory=Catalogue)
     _table: tuple[Block, GfmTable] | None = field(default=None, init=False, repr=False)
 
     @property

@@ -37,8 +37,11 @@ def first_title(blocks: list[Block]) -> str:
 
 
 def detect_outline(title: str, filename: str) -> str:
-    """``joint`` when the title or file name says so, else ``self`` (the usual case)."""
-    return "joint" if "joint" in f"{title} {filename}".casefold() else "self"
+    """``joint`` when the title or file name says so, or names a threat model (a part of
+    the joint outline, not of the self one), else ``self`` (the usual case)."""
+    words = " ".join(re.split(r"[\W_]+", f"{title} {filename}".casefold()))
+    words = words.replace("modelling", "model").replace("modeling", "model")
+    return "joint" if "joint" in words or "threat model" in words else "self"
 
 
 def guess_project(title: str, filename: str) -> str:
