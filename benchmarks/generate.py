@@ -13,6 +13,11 @@ compare the two on the same machine:
   with the table written by hand: a ``list-table`` of the same rows (number
   linked to the finding, name, the same notes, reviewer), which a project without
   the extension would have to keep up to date itself.
+* ``threats``: pages with ten threats each (STRIDE category, components, ATT&CK ids,
+  rating, a description and a ``controls`` block) and one ``threats-table`` on a page
+  of its own. ``plain`` writes each threat as an ``admonition`` with the same fields,
+  description and controls, and the table page without a table; ``table`` adds the
+  same table written by hand (``list-table``, ids linked to the threats).
 * ``assessment``: the ``findings`` project (``ext`` only) plus a page with
   ``joint-assessment`` and one page contributing every required outline section,
   so that the ``jointassessment`` builder has a complete assessment to write.
@@ -31,11 +36,15 @@ from __future__ import annotations
 import argparse
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 VARIANTS = ("ext", "plain", "table")
 #: variants of the ``titles`` project
 TITLE_VARIANTS = ("short", "long")
-PROJECTS = ("matrices", "findings", "assessment", "titles")
+PROJECTS = ("matrices", "findings", "threats", "assessment", "titles")
 #: characters of the long title
 LONG_TITLE = 1_000_000
 
@@ -286,17 +295,32 @@ def _finding_plain(number: int, revision: int, label: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def findings_page(variant: str, page: int, per_page: int, revisions: dict[int, int]) -> str:
-    """One page of *per_page* findings; ``revisions`` renames some (number -> revision)."""
-    parts = [_heading(f"Area {page}"), PROSE, ""]
+def _objects_page(
+    title: str,
+    variant: str,
+    page: int,
+    per_page: int,
+    revisions: dict[int, int],
+    ext: Callable[[int, int], str],
+    plain: Callable[[int, int, bool], str],
+) -> str:
+    """One page of *per_page* objects; ``revisions`` renames some (number -> revision)."""
+    parts = [_heading(title), PROSE, ""]
     for index in range(per_page):
         number = page * per_page + index + 1
         revision = revisions.get(number, 0)
         if variant == "ext":
-            parts.append(_finding_ext(number, revision))
+            parts.append(ext(number, revision))
         else:
-            parts.append(_finding_plain(number, revision, label=variant == "table"))
+            parts.append(plain(number, revision, variant == "table"))
     return "\n".join(parts)
+
+
+def findings_page(variant: str, page: int, per_page: int, revisions: dict[int, int]) -> str:
+    """One page of *per_page* findings; ``revisions`` renames some (number -> revision)."""
+    return _objects_page(
+        f"Area {page}", variant, page, per_page, revisions, _finding_ext, _finding_plain
+    )
 
 
 def _table_row(number: int, revision: int) -> list[str]:
@@ -340,44 +364,219 @@ def table_page(variant: str, findings: int, revisions: dict[int, int]) -> str:
 
 
 def findings_page_name(page: int) -> str:
-    return f"area/page{page:04d}"
+    return f"area/page{page:04d}"  # as FINDINGS.page_name
 
 
 #: the page that lists every finding (a ``findings-table`` in the ``ext`` variant)
 TABLE_PAGE = "findings"
 
 
+class CatalogueProject(NamedTuple):
+    """How a project of many objects and one table of them is written (findings, threats)."""
+
+    project: str
+    title: str
+    folder: str
+    table_page: str
+    page: Callable[[str, int, int, dict[int, int]], str]
+    table: Callable[[str, int, dict[int, int]], str]
+
+    def page_name(self, page: int) -> str:
+        return f"{self.folder}/page{page:04d}"
+
+    def write(self, dest: Path, variant: str, pages: int, per_page: int) -> Path:
+        """*pages* pages of *per_page* objects, and a page with the table of them all."""
+        root = _fresh(dest)
+        names = [self.page_name(page) for page in range(pages)]
+        files = {
+            "conf.py": _conf(variant, self.project),
+            **_index(self.title, names, (self.table_page,)),
+        }
+        for page, name in enumerate(names):
+            files[f"{name}.rst"] = self.page(variant, page, per_page, {})
+        files[f"{self.table_page}.rst"] = self.table(variant, pages * per_page, {})
+        _write(root, files)
+        return root
+
+    def rename(self, root: Path, variant: str, number: int, revision: int, per_page: int) -> Path:
+        """Rewrite the page of object *number* with that object renamed; the page's path.
+
+        In the ``table`` variant the hand-written table is edited too, as its maintainers
+        would have to.
+        """
+        page = (number - 1) // per_page
+        path = root / f"{self.page_name(page)}.rst"
+        path.write_text(self.page(variant, page, per_page, {number: revision}), encoding="utf-8")
+        if variant == "table":
+            count = sum(1 for _ in (root / self.folder).glob("*.rst")) * per_page
+            text = self.table(variant, count, {number: revision})
+            (root / f"{self.table_page}.rst").write_text(text, encoding="utf-8")
+        return path
+
+
+FINDINGS = CatalogueProject(
+    "findings", "Findings of the review", "area", TABLE_PAGE, findings_page, table_page
+)
+
+
 def findings(dest: Path, variant: str, pages: int = 500, per_page: int = 10) -> Path:
     """*pages* pages of *per_page* findings, and a page with the findings table."""
-    root = _fresh(dest)
-    names = [findings_page_name(page) for page in range(pages)]
-    files = {
-        "conf.py": _conf(variant, "findings"),
-        **_index("Findings of the review", names, (TABLE_PAGE,)),
-    }
-    for page, name in enumerate(names):
-        files[f"{name}.rst"] = findings_page(variant, page, per_page, {})
-    files[f"{TABLE_PAGE}.rst"] = table_page(variant, pages * per_page, {})
-    _write(root, files)
-    return root
+    return FINDINGS.write(dest, variant, pages, per_page)
 
 
 def rename_finding(
     root: Path, variant: str, number: int, revision: int, per_page: int = 10
 ) -> Path:
-    """Rewrite the page of finding *number* with that finding renamed; the page's path.
+    """Rewrite the page of finding *number* with that finding renamed (see ``rename``)."""
+    return FINDINGS.rename(root, variant, number, revision, per_page)
 
-    In the ``table`` variant the hand-written table is edited too, as its maintainers
-    would have to.
-    """
-    page = (number - 1) // per_page
-    path = root / f"{findings_page_name(page)}.rst"
-    path.write_text(findings_page(variant, page, per_page, {number: revision}), encoding="utf-8")
-    if variant == "table":
-        findings = sum(1 for _ in (root / "area").glob("*.rst")) * per_page
-        text = table_page(variant, findings, {number: revision})
-        (root / f"{TABLE_PAGE}.rst").write_text(text, encoding="utf-8")
-    return path
+
+# -- threat catalogues ----------------------------------------------------------------------
+
+STRIDE_NAMES = (
+    ("spoofing", "Spoofing"),
+    ("tampering", "Tampering"),
+    ("repudiation", "Repudiation"),
+    ("information-disclosure", "Information Disclosure"),
+    ("denial-of-service", "Denial of Service"),
+    ("elevation-of-privilege", "Elevation of Privilege"),
+)
+LEVELS = ("low", "medium", "high")
+#: the OWASP matrix, as the extension computes it, for the plain and table variants
+OWASP = {
+    ("low", "low"): "Note", ("low", "medium"): "Low", ("low", "high"): "Medium",
+    ("medium", "low"): "Low", ("medium", "medium"): "Medium", ("medium", "high"): "High",
+    ("high", "low"): "Medium", ("high", "medium"): "High", ("high", "high"): "Critical",
+}  # fmt: skip
+#: the page that lists every threat (a ``threats-table`` in the ``ext`` variant)
+THREATS_TABLE_PAGE = "threats"
+
+
+def threat_title(number: int, revision: int = 0) -> str:
+    title = f"Spoofing of service {number} with a stolen token"
+    return title if revision == 0 else f"{title} (renamed {revision})"
+
+
+def _threat_fields(number: int) -> dict[str, str]:
+    key, _name = STRIDE_NAMES[number % len(STRIDE_NAMES)]
+    return {
+        "id": f"Threat-{number:04d}",
+        "stride": key,
+        "components": f"Service {number % 7}; Gateway",
+        "attack": f"T1078; T{1550 + number % 9}.001",
+        "likelihood": LEVELS[number % 3],
+        "impact": LEVELS[(number // 3) % 3],
+        "status": "mitigated" if number % 2 else "accepted",
+    }
+
+
+def _threat_description(number: int) -> list[str]:
+    return [
+        f"A client holding a token of service {number} can act as that service towards",
+        "the gateway until the token expires. See the `token guide",
+        "<https://example.org/tokens>`_ and ``auth.ttl`` in the configuration.",
+    ]
+
+
+def _threat_controls(number: int) -> list[str]:
+    return [
+        f"- tokens of service {number} expire after fifteen minutes;",
+        "- the gateway checks the token's audience.",
+    ]
+
+
+def _threat_ext(number: int, revision: int) -> str:
+    lines = [f".. threat:: {threat_title(number, revision)}"]
+    lines += [f"   :{key}: {value}" for key, value in _threat_fields(number).items()]
+    lines.append("")
+    lines += [f"   {line}".rstrip() for line in _threat_description(number)]
+    lines += ["", "   .. controls::", ""]
+    lines += [f"      {line}" for line in _threat_controls(number)]
+    return "\n".join(lines) + "\n"
+
+
+def _threat_summary(number: int) -> dict[str, str]:
+    fields = _threat_fields(number)
+    name = dict(STRIDE_NAMES)[fields["stride"]]
+    severity = OWASP[(fields["likelihood"], fields["impact"])]
+    return {**fields, "stride": name, "severity": severity}
+
+
+def _threat_plain(number: int, revision: int, label: bool = False) -> str:
+    fields = _threat_summary(number)
+    lines = [f".. _{fields['id'].lower()}:", ""] if label else []
+    lines += [
+        f".. admonition:: {fields['id']}: {threat_title(number, revision)}",
+        "   :class: threat",
+        "",
+        f"   :STRIDE: {fields['stride']}",
+        f"   :Components: {fields['components']}",
+        f"   :MITRE ATT&CK: {fields['attack']}",
+        f"   :Likelihood: {fields['likelihood'].capitalize()}",
+        f"   :Impact: {fields['impact'].capitalize()}",
+        f"   :Severity: {fields['severity']}",
+        f"   :Status: {fields['status']}",
+        "",
+    ]
+    lines += [f"   {line}".rstrip() for line in _threat_description(number)]
+    lines += ["", "   **Controls**", ""]
+    lines += [f"   {line}" for line in _threat_controls(number)]
+    return "\n".join(lines) + "\n"
+
+
+def threats_page(variant: str, page: int, per_page: int, revisions: dict[int, int]) -> str:
+    """One page of *per_page* threats; ``revisions`` renames some (number -> revision)."""
+    return _objects_page(
+        f"Threats of area {page}", variant, page, per_page, revisions, _threat_ext, _threat_plain
+    )
+
+
+def threats_table_page(variant: str, threats: int, revisions: dict[int, int]) -> str:
+    """The page listing every threat: ``threats-table``, a hand-written table, or none."""
+    if variant == "ext":
+        body = ".. threats-table::\n"
+    elif variant == "plain":
+        body = "Each threat is on its area's page.\n"
+    else:
+        lines = [
+            ".. list-table::",
+            "   :header-rows: 1",
+            "",
+            "   * - ID",
+            "     - Threat",
+            "     - STRIDE",
+            "     - Components",
+            "     - Severity",
+            "     - Status",
+        ]
+        for number in range(1, threats + 1):
+            fields = _threat_summary(number)
+            lines += [
+                f"   * - :ref:`{fields['id']} <{fields['id'].lower()}>`",
+                f"     - {threat_title(number, revisions.get(number, 0))}",
+                f"     - {fields['stride']}",
+                f"     - {fields['components']}",
+                f"     - {fields['severity']}",
+                f"     - {fields['status']}",
+            ]
+        body = "\n".join(lines) + "\n"
+    return f"{_heading('All threats')}\n{body}"
+
+
+THREATS = CatalogueProject(
+    "threats", "Threat catalogue", "threats", THREATS_TABLE_PAGE, threats_page, threats_table_page
+)
+threats_page_name = THREATS.page_name
+
+
+def threats(dest: Path, variant: str, pages: int = 500, per_page: int = 10) -> Path:
+    """*pages* pages of *per_page* threats, and a page with the threats table."""
+    return THREATS.write(dest, variant, pages, per_page)
+
+
+def rename_threat(root: Path, variant: str, number: int, revision: int, per_page: int = 10) -> Path:
+    """Rewrite the page of threat *number* with that threat renamed (see ``rename``)."""
+    return THREATS.rename(root, variant, number, revision, per_page)
 
 
 # -- the assembled assessment --------------------------------------------------------------
@@ -477,8 +676,10 @@ def generate(project: str, variant: str, dest: Path, pages: int | None = None) -
         return matrices(dest, variant, pages or 200)
     if project == "findings":
         return findings(dest, variant, pages or 500)
+    if project == "threats":
+        return threats(dest, variant, pages or 500)
     if variant == "table":
-        raise ValueError("the table variant is a findings project")
+        raise ValueError("the table variant is a findings or threats project")
     if project == "assessment":
         return assessment(dest, pages or 500)
     raise ValueError(f"unknown project {project!r}")

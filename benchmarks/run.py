@@ -39,10 +39,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate  # the generator beside this file
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 VARIANTS = generate.VARIANTS
 #: findings per page of the findings projects (``generate.findings``' default)
@@ -88,6 +92,40 @@ class Row:
 
 class BuildFailed(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """A project of many objects and one table of them: findings, or threats."""
+
+    project: str
+    #: what the rows say ("findings + findings-table")
+    name: str
+    rename: Callable[..., Path]
+    title: Callable[[int, int], str]
+    page_name: Callable[[int], str]
+    table_page: str
+    incremental_target: float
+
+
+FINDINGS = Catalogue(
+    "findings",
+    "findings + findings-table",
+    generate.rename_finding,
+    generate.finding_title,
+    generate.findings_page_name,
+    generate.TABLE_PAGE,
+    2.0,
+)
+THREATS = Catalogue(
+    "threats",
+    "threats + threats-table",
+    generate.rename_threat,
+    generate.threat_title,
+    generate.threats_page_name,
+    generate.THREATS_TABLE_PAGE,
+    2.0,
+)
 
 
 #: the environment of every build: bytecode is cached (in the run's own folder, see
@@ -196,6 +234,7 @@ class Bench:
         for project, variants in (
             ("matrices", ("ext", "plain")),
             ("findings", VARIANTS),
+            ("threats", VARIANTS),
             ("assessment", ("ext",)),
         ):
             for variant in variants:
@@ -221,12 +260,17 @@ class Bench:
         self.add_rows(f"{pages} pages x 3 threat matrices (rST) vs list-table", 1.0, results)
 
     def findings(self) -> None:
+        self.catalogue(FINDINGS)
+
+    def threats(self) -> None:
+        self.catalogue(THREATS)
+
+    def catalogue(self, kind: Catalogue) -> None:
+        """A catalogue of objects and its table, against admonitions (and a table by hand)."""
         pages = self.finding_pages
-        plain_src = self.source("findings", "plain", pages)
-        ext_src = self.source("findings", "ext", pages)
-        print(
-            f"# {pages} pages x 10 findings + findings-table, against admonitions", file=sys.stderr
-        )
+        plain_src = self.source(kind.project, "plain", pages)
+        ext_src = self.source(kind.project, "ext", pages)
+        print(f"# {pages} pages x 10 {kind.name}, against admonitions", file=sys.stderr)
         folders: dict[str, Path] = {}
 
         def build(variant: str, src: Path) -> Build:
@@ -238,9 +282,9 @@ class Bench:
             return result
 
         results = self.pair(lambda: build("plain", plain_src), lambda: build("ext", ext_src))
-        self.add_rows(f"{pages} pages x 10 findings + findings-table vs admonitions", 1.3, results)
+        self.add_rows(f"{pages} pages x 10 {kind.name} vs admonitions", 1.3, results)
         # for comparison: what Sphinx itself costs to write the same table, kept by hand
-        table_src = self.source("findings", "table", pages)
+        table_src = self.source(kind.project, "table", pages)
         by_hand = [build("table", table_src) for _ in range(self.repeat)]
         self.rows.append(
             Row(
@@ -250,19 +294,19 @@ class Bench:
                 ext=[e for _, e in results],
             )
         )
-        self.incremental(folders, pages)
+        self.incremental(kind, folders, pages)
 
-    def incremental(self, folders: dict[str, Path], pages: int) -> None:
-        """Rename one finding (a different one each time), rebuild, check the table."""
-        print("# incremental rebuild after renaming one finding", file=sys.stderr)
-        row = Row("incremental: rename one finding, rebuild", 2.0)
+    def incremental(self, kind: Catalogue, folders: dict[str, Path], pages: int) -> None:
+        """Rename one object (a different one each time), rebuild, check the table."""
+        print(f"# incremental rebuild after renaming one of the {kind.name}", file=sys.stderr)
+        row = Row(f"incremental: rename one of the {kind.name}, rebuild", kind.incremental_target)
         by_hand = Row(
             "(comparison) incremental, vs the table by hand (both pages edited)", None, ext=row.ext
         )
         for index in range(self.repeat):
             number = (index * 37 * PER_PAGE + 5) % (pages * PER_PAGE) + 1
             rebuild = functools.partial(
-                self.rename_and_build, folders, number=number, revision=index + 1
+                self.rename_and_build, kind, folders, number=number, revision=index + 1
             )
             order = ["plain", "ext", "table"] if index % 2 == 0 else ["table", "ext", "plain"]
             if self.side_by_side:
@@ -279,17 +323,17 @@ class Bench:
             self.rows.append(by_hand)
 
     def rename_and_build(
-        self, folders: dict[str, Path], variant: str, *, number: int, revision: int
+        self, kind: Catalogue, folders: dict[str, Path], variant: str, *, number: int, revision: int
     ) -> Build:
-        """Rename finding *number* in *variant*'s project, rebuild, check the pages."""
+        """Rename object *number* in *variant*'s project, rebuild, check the pages."""
         folder = folders[variant]
-        generate.rename_finding(folder / "src", variant, number, revision, PER_PAGE)
-        table = folder / "html" / f"{generate.TABLE_PAGE}.html"
+        kind.rename(folder / "src", variant, number, revision, PER_PAGE)
+        table = folder / "html" / f"{kind.table_page}.html"
         before = table.stat().st_mtime_ns
         build = sphinx_build(folder / "src", folder / "html", "html")
         self.log(f"incremental {variant}", build)
-        title = generate.finding_title(number, revision)
-        name = generate.findings_page_name((number - 1) // PER_PAGE)
+        title = kind.title(number, revision)
+        name = kind.page_name((number - 1) // PER_PAGE)
         page = folder / "html" / f"{name}.html"
         assert_contains(page, title)
         if variant != "plain":
@@ -416,8 +460,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=("matrices", "findings", "builder", "titles"),
-        help="run only these benchmarks (findings includes the incremental rebuild)",
+        choices=("matrices", "findings", "threats", "builder", "titles"),
+        help="run only these benchmarks (findings and threats include an incremental rebuild)",
     )
     parser.add_argument(
         "--side-by-side",
@@ -447,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     try:
         bench.warm_up()
-        for name in args.only or ("matrices", "findings", "builder", "titles"):
+        for name in args.only or ("matrices", "findings", "threats", "builder", "titles"):
             getattr(bench, name)()
     except (BuildFailed, AssertionError) as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
