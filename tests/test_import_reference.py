@@ -49,20 +49,6 @@ FILES = [
 #: (test, file) pairs that fail until ``import`` learns what a later issue asks of it.
 #: The marks are strict: the change that makes one pass must remove its line here.
 EXPECTED_FAILURES = {
-    ("report", "external-secrets__docs__stride-threat-model.md"): (
-        "issue 13: import maps no heading of a STRIDE threat catalogue to an outline section"
-    ),
-    ("report", "tikv__tikv-threat-model.md"): (
-        "issue 13: import maps no heading of a threat model to an outline section"
-    ),
-    ("built", "external-secrets__docs__stride-threat-model.md"): (
-        "issue 13: a STRIDE catalogue before any outline section is the opening, whose MyST "
-        "sub-headings are lost (issue 18, item 9)"
-    ),
-    ("built", "tikv__tikv-threat-model.md"): (
-        "issue 13: a threat model before any outline section is the opening, whose MyST "
-        "sub-headings are lost (issue 18, item 9)"
-    ),
     ("built", "longhorn__threat-model.md"): (
         "issue 18, item 9: MyST drops the sub-headings of the opening (1. Introduction...)"
     ),

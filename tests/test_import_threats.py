@@ -9,7 +9,7 @@ a lightweight table names no category, the TiKV grid gives no controls.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,7 +19,11 @@ from sphinx_jointassessment.cli.importer import import_markdown
 from sphinx_jointassessment.cli.main import main
 from sphinx_jointassessment.cli.model import Threat
 
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
+from .conftest import REFERENCE
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
 ASSESSMENTS = REFERENCE / "assessments"
 
 #: file -> (threats, with a STRIDE category, with controls)
@@ -29,9 +33,6 @@ COUNTS = {
     "tikv__tikv-threat-model.md": (59, 59, 0),
     "emissary-ingress__self-assessment.md": (20, 9, 20),
 }
-pytestmark = pytest.mark.skipif(
-    not ASSESSMENTS.is_dir(), reason=f"reference material not found at {REFERENCE}"
-)
 
 
 def threats_of(name: str) -> list[Threat]:
