@@ -592,7 +592,7 @@ def assessment(dest: Path, pages: int = 500, per_page: int = 10) -> Path:
         sections += [
             f".. assessment-section:: {key}",
             "",
-            f"   Bench's text for {key}, with a `link <https://example.org/{key}>`_",
+            f"   Bench's text for {key}, with a `link <https://example.org/{key}>`__",
             "   and ``code``.",
             "",
         ]

@@ -47,7 +47,7 @@ SIZES: tuple[tuple[str, float], ...] = (
 #: ``\sphinxAtStartPar``, so inside the table's group that sets it ragged right
 RAGGED_CELLS = (
     r"\let\jaOrigAtStartPar\sphinxAtStartPar"
-    r"\def\sphinxAtStartPar{\raggedright\jaOrigAtStartPar}"
+    r"\def\sphinxAtStartPar{\raggedright\arraybackslash\jaOrigAtStartPar}"
 )
 #: header cells are set in bold sans serif, wider than body text
 HEADER_FACTOR = 1.2
