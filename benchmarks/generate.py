@@ -24,6 +24,11 @@ compare the two on the same machine:
 * ``titles``: a ``joint-assessment`` page and a threat matrix whose title is ``x``
   and a run of dots, in two variants of its own: ``long`` (a million characters,
   which took 7.5 minutes before issue 18) and ``short`` (``x.``).
+* ``sections``: an imported project's shape, every section of the assessment on
+  one page, and a ``joint-assessment`` page, in two variants of its own: ``from``
+  (each section under a label of its own, and 30 ``assessment-section`` blocks at
+  the end of the page taking them ``:from:`` their labels, as ``import`` writes
+  them) and ``without`` (the same content written inside the blocks, in place).
 
 Content is deterministic (no randomness, no dates): the same arguments always
 give the same files. Usable alone::
@@ -44,9 +49,13 @@ if TYPE_CHECKING:
 VARIANTS = ("ext", "plain", "table")
 #: variants of the ``titles`` project
 TITLE_VARIANTS = ("short", "long")
-PROJECTS = ("matrices", "findings", "threats", "assessment", "titles")
+PROJECTS = ("matrices", "findings", "threats", "assessment", "titles", "sections")
 #: characters of the long title
 LONG_TITLE = 1_000_000
+#: variants of the ``sections`` project
+SECTION_VARIANTS = ("from", "without")
+#: sections of the ``sections`` project, each taken ``:from:`` its label
+FROM_SECTIONS = 30
 
 COMPONENTS = ("Server", "Agent", "Container (same node)", "Container (diff node)")
 ATTACK_CLASSES = ("Identity Theft", "Compromise", "Denial of Service")
@@ -110,7 +119,7 @@ def _conf(variant: str, project: str) -> str:
             # findings without a hands-on-assessment block are reported once; the plain
             # variant has no such check, so keep both builds free of warnings
             lines.append('suppress_warnings = ["jointassessment.hands-on-inconsistent"]')
-        if project == "titles":  # a page or two, not a whole assessment
+        if project in ("titles", "sections"):  # a page or two, not a whole assessment
             lines.append('suppress_warnings = ["jointassessment.missing-section"]')
             lines.append("jointassessment_max_input_bytes = 4 * 1024 * 1024")
     return "\n".join(lines) + "\n"
@@ -669,7 +678,49 @@ def titles(dest: Path, variant: str, length: int = LONG_TITLE, *, subheading: bo
     return root
 
 
+# -- one page of sections taken :from: their labels ------------------------------------------
+
+
+def sections(dest: Path, variant: str, count: int = FROM_SECTIONS) -> Path:
+    """*count* sections of one page: taken ``:from:`` their labels, or written in place.
+
+    Both variants give the same assessment; ``from`` measures what taking content
+    ``:from:`` a labelled section costs over writing it inside the block.
+    """
+    if variant not in SECTION_VARIANTS:
+        raise ValueError(f"the sections project has the variants {SECTION_VARIANTS}")
+    keys = (SECTION_KEYS * (count // len(SECTION_KEYS) + 1))[:count]
+    root = _fresh(dest)
+    page = [_heading("The assessment's sections")]
+    for number, key in enumerate(keys):
+        body = [f"{PROSE} Paragraph {paragraph}.\n" for paragraph in range(12)]
+        body += [_heading(f"Details of section {number}", "~")]
+        body += [f"* {PROSE}" for _item in range(4)] + [""]
+        page += [f".. _section-{number}:", "", _heading(f"Section {number}", "-")]
+        if variant == "from":
+            page += body
+        else:
+            page += [f".. assessment-section:: {key}", ""]
+            page += [f"   {line}" if line else "" for text in body for line in text.split("\n")]
+    if variant == "from":
+        page += [_heading("Outline sections", "-")]
+        for number, key in enumerate(keys):
+            page += [f".. assessment-section:: {key}", f"   :from: section-{number}", ""]
+    files = {
+        # a key given twice (30 sections, 28 keys) is reported alike in both variants
+        "conf.py": _conf("ext", "sections")
+        + 'suppress_warnings += ["jointassessment.duplicate-section"]\n',
+        "index.rst": _toctree_page("Sections", ["sections", "assessment"]),
+        "sections.rst": "\n".join(page),
+        "assessment.rst": f"{_heading('Joint assessment')}\n.. joint-assessment::\n",
+    }
+    _write(root, files)
+    return root
+
+
 def generate(project: str, variant: str, dest: Path, pages: int | None = None) -> Path:
+    if project == "sections":
+        return sections(dest, variant, pages or FROM_SECTIONS)
     if project == "titles":
         return titles(dest, variant, pages or LONG_TITLE)
     if project == "matrices":
@@ -688,7 +739,7 @@ def generate(project: str, variant: str, dest: Path, pages: int | None = None) -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("project", choices=PROJECTS)
-    parser.add_argument("variant", choices=VARIANTS + TITLE_VARIANTS)
+    parser.add_argument("variant", choices=VARIANTS + TITLE_VARIANTS + SECTION_VARIANTS)
     parser.add_argument("dest", type=Path)
     parser.add_argument(
         "--pages", type=int, default=None, help="pages (for titles: the long title's length)"

@@ -376,6 +376,27 @@ class Bench:
         row.ext = [e for _, e in results]
         self.rows.append(row)
 
+    def sections(self) -> None:
+        """Issue 16: an imported project spent 3.6 s of 7.9 s reading one page 69 times."""
+        count = generate.FROM_SECTIONS
+        without = generate.generate("sections", "without", self.sources / "sections-without")
+        taken = generate.generate("sections", "from", self.sources / "sections-from")
+        print(
+            f"# jointassessment builder, one page with {count} :from: sections against in place",
+            file=sys.stderr,
+        )
+        results = self.pair(
+            lambda: self.cleanup(self.fresh_build(without, "jointassessment")),
+            lambda: self.cleanup(self.fresh_build(taken, "jointassessment")),
+        )
+        row = Row(
+            f"`jointassessment`: one page, {count} sections taken `:from:` vs written in place",
+            1.2,
+        )
+        row.plain = [p for p, _ in results]  # here "plain" is the same content, in place
+        row.ext = [e for _, e in results]
+        self.rows.append(row)
+
     def cleanup(self, built: tuple[Build, Path]) -> Build:
         build, folder = built
         shutil.rmtree(folder, ignore_errors=True)
@@ -460,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         action="append",
-        choices=("matrices", "findings", "threats", "builder", "titles"),
+        choices=("matrices", "findings", "threats", "builder", "titles", "sections"),
         help="run only these benchmarks (findings and threats include an incremental rebuild)",
     )
     parser.add_argument(
@@ -491,7 +512,14 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     try:
         bench.warm_up()
-        for name in args.only or ("matrices", "findings", "threats", "builder", "titles"):
+        for name in args.only or (
+            "matrices",
+            "findings",
+            "threats",
+            "builder",
+            "titles",
+            "sections",
+        ):
             getattr(bench, name)()
     except (BuildFailed, AssertionError) as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)

@@ -33,13 +33,16 @@ NO_SEARCH = "no-search"
 class Body:
     """A block's markup content: the live node while its page is read, then pickled."""
 
-    __slots__ = ("_has_xrefs", "_node", "_pickled")
+    __slots__ = ("_has_xrefs", "_keep_ids", "_node", "_pickled")
 
-    def __init__(self, node: nodes.Element) -> None:
+    def __init__(self, node: nodes.Element, *, keep_ids: bool = False) -> None:
         self._node: nodes.Element | None = node
         self._pickled: bytes | None = None
         #: whether the pickled copy holds cross-references (copies must retarget them)
         self._has_xrefs = True
+        #: copies keep the ids of the original (content that says which parts of it
+        #: belong elsewhere by their ids, as a section taken ``:from:`` does)
+        self._keep_ids = keep_ids
 
     @property
     def node(self) -> nodes.Element | None:
@@ -65,7 +68,8 @@ class Body:
         ]
         self._has_xrefs = False
         for element, _ids, _names in saved:
-            element["ids"], element["names"] = [], []
+            if not self._keep_ids:
+                element["ids"], element["names"] = [], []
             self._has_xrefs = self._has_xrefs or isinstance(element, addnodes.pending_xref)
         # the target of an embedded URI (```text <url>`_``) writes nothing: copies go
         # without it (one node fewer per link, in tables of thousands of rows)
@@ -78,7 +82,7 @@ class Body:
             del parent[index]
         try:
             buffer = io.BytesIO()
-            _BodyPickler(buffer, node.parent).dump(node)
+            _BodyPickler(buffer, {id(element) for element in node.findall()}).dump(node)
             self._pickled = buffer.getvalue()
         finally:  # the page itself keeps what it had
             for parent, index, target in places:
@@ -94,8 +98,9 @@ class Body:
         if self._node is None or not self._node.children:
             return None
         copy = self._node.deepcopy()
-        for element in copy.findall(nodes.Element):
-            element["ids"], element["names"] = [], []
+        if not self._keep_ids:
+            for element in copy.findall(nodes.Element):
+                element["ids"], element["names"] = [], []
         return copy
 
     def copy(self, docname: str, written_on: str | None = None) -> nodes.Element | None:
@@ -120,13 +125,13 @@ class Body:
         return list(copy.children) if copy is not None else []
 
     # the environment pickles objects with their bodies: only the frozen form travels
-    def __getstate__(self) -> tuple[bytes | None, bool]:
+    def __getstate__(self) -> tuple[bytes | None, bool, bool]:
         self.freeze()
-        return (self._pickled, self._has_xrefs)
+        return (self._pickled, self._has_xrefs, self._keep_ids)
 
-    def __setstate__(self, state: tuple[bytes | None, bool]) -> None:
+    def __setstate__(self, state: tuple[bytes | None, bool, bool]) -> None:
         self._node = None
-        self._pickled, self._has_xrefs = state
+        self._pickled, self._has_xrefs, self._keep_ids = state
 
 
 def retarget_references(root: nodes.Element, docname: str) -> None:
@@ -142,19 +147,23 @@ def retarget_references(root: nodes.Element, docname: str) -> None:
 
 
 class _BodyPickler(pickle.Pickler):
-    """Writes the body's parent and any document as a call of :func:`_none`.
+    """Writes every node outside the body (its parent, the document, the targets that
+    docutils notes in ``expect_referenced_by_id``...) as a call of :func:`_none`.
 
+    Without that, one such reference pulls the rest of the page into the pickle: a
+    section taken from a page of thirty would carry every section before it.
     ``reducer_override`` is asked only about objects of classes (the nodes), not
     about every string and list as ``persistent_id`` would be, and loading then
     needs no hook at all.
     """
 
-    def __init__(self, file: io.BytesIO, parent: nodes.Node | None) -> None:
+    def __init__(self, file: io.BytesIO, inside: set[int]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._parent = parent
+        #: ``id()`` of every node of the body (the body keeps them alive while pickling)
+        self._inside = inside
 
     def reducer_override(self, obj: Any) -> Any:
-        if obj is self._parent or isinstance(obj, nodes.document):
+        if isinstance(obj, nodes.Node) and id(obj) not in self._inside:
             return _none, ()
         return NotImplemented
 

@@ -10,7 +10,7 @@ each, and incremental and parallel (``-j``) builds stay right by construction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from docutils import nodes
 from sphinx import addnodes
@@ -20,8 +20,10 @@ from sphinx.util.nodes import make_refnode
 
 from .kinds import KINDS, LINKABLE, Kind, kind_info
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Set
+    from collections.abc import Callable, Hashable, Iterable, Iterator, Set
 
     from sphinx.addnodes import pending_xref
     from sphinx.application import Sphinx
@@ -90,9 +92,12 @@ class JointAssessmentDomain(Domain):
     data_version = 3
 
     _index: _Index | None = None
-    #: doctrees read back for ``:from:`` content, kept for the rest of the build: an
-    #: assessment taking 30 sections from one page would otherwise unpickle it 30 times
-    _doctrees: dict[str, nodes.document] | None = None
+    #: doctrees read back for ``:from:`` content, kept for the rest of the build, with
+    #: each element by id: an assessment taking 30 sections from one page would otherwise
+    #: unpickle it, and walk it, 30 times
+    _doctrees: dict[str, tuple[nodes.document, dict[str, nodes.Element]]] | None = None
+    #: what checks computed from those doctrees (see :meth:`remember`)
+    _memo: dict[Hashable, Any] | None = None
     #: whether this build assembles the assessment (the ``jointassessment`` builder says
     #: so when it starts): then a project without a ``joint-assessment`` page is still
     #: checked for missing sections. Not part of the environment: it is per build.
@@ -127,18 +132,39 @@ class JointAssessmentDomain(Domain):
 
     # -- Domain API -----------------------------------------------------------------
 
-    def doctree(self, docname: str) -> nodes.document:
-        """The doctree of *docname* as read, shared within this build: never change it."""
+    def _read_back(self, docname: str) -> tuple[nodes.document, dict[str, nodes.Element]]:
         if self._doctrees is None:
             self._doctrees = {}
-        doctree = self._doctrees.get(docname)
-        if doctree is None:
-            doctree = self._doctrees[docname] = self.env.get_doctree(docname)
-        return doctree
+        found = self._doctrees.get(docname)
+        if found is None:
+            doctree = self.env.get_doctree(docname)
+            by_id: dict[str, nodes.Element] = {}
+            for element in doctree.findall(nodes.Element):
+                for ident in element["ids"]:
+                    by_id.setdefault(ident, element)
+            found = self._doctrees[docname] = (doctree, by_id)
+        return found
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """*compute*'s value, kept until a page is read again (per process, never pickled).
+
+        Checks of content taken ``:from:`` other pages run in every build and again when
+        the builder writes its JSON; the pages they read do not change in between.
+        """
+        if self._memo is None:
+            self._memo = {}
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast("T", self._memo[key])
+
+    def element(self, docname: str, ident: str) -> nodes.Element | None:
+        """The element of page *docname* (as read) with id *ident*: never change it."""
+        return self._read_back(docname)[1].get(ident)
 
     def clear_doc(self, docname: str) -> None:
         if self._doctrees:
             self._doctrees.pop(docname, None)
+        self._memo = None
         removed = self.data["objects"].pop(docname, None)
         if removed:
             self.data["changed"].update(obj.kind for obj in removed)
@@ -369,6 +395,7 @@ def _start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> N
     domain = get_domain(env)
     domain.data["reread"] = set()
     domain._doctrees = None
+    domain._memo = None
 
 
 def _missing_reference(app: Sphinx, domain: Domain | None, node: pending_xref) -> bool | None:

@@ -9,6 +9,7 @@ once the project assembles an assessment: a ``joint-assessment`` page, or the
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from .domain import get_domain
 from .kinds import Kind
 from .placeholders import ja_placeholder
 from .problems import Code, Problem, setting_line
-from .section import KIND, assembly_placeholders, labelled_section, project_outline
+from .section import KIND, assembly_placeholders, from_section, project_outline
 from .template_text import find_placeholders
 
 if TYPE_CHECKING:
@@ -29,7 +30,29 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
+    from .config import AssessmentConfig
+    from .domain import AssessmentObject
     from .outline import Outline
+
+
+#: what the checks need of a section taken ``:from:``: its page, whether it is empty,
+#: whether it holds the assembled assessment, and its template text (text, line)
+FromContent = tuple[str, bool, bool, list[tuple[str, int | None]]]
+
+
+def _from_content(
+    env: BuildEnvironment, obj: AssessmentObject, config: AssessmentConfig
+) -> FromContent | None:
+    """What :data:`FromContent` says of the section *obj* takes ``:from:``; None if none."""
+    found = from_section(env, obj)
+    if found is None:
+        return None
+    docname, element = found
+    content = [child for child in element.children if not isinstance(child, nodes.title)]
+    empty = not any(_shows_something(child) for child in content)
+    placeholders = find_placeholders(element, config.placeholder_patterns)
+    found_text = [(text, line) for text, _, line in placeholders]
+    return docname, empty, bool(assembly_placeholders(element)), found_text
 
 
 def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
@@ -50,7 +73,8 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
         label = obj.model.from_label
         if label is None:
             continue
-        found = labelled_section(env, label)
+        # computed once a build: the builder asks again for its JSON
+        found = domain.remember(("from-content", obj.id), partial(_from_content, env, obj, config))
         if found is None:
             yield Problem(
                 Code.UNKNOWN_REFERENCE,
@@ -59,16 +83,15 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
                 obj.lineno,
             )
             continue
-        docname, element = found
-        content = [c for c in element.children if not isinstance(c, nodes.title)]
-        if not any(_shows_something(c) for c in content):
+        docname, empty, holds_assembly, placeholders = found
+        if empty:
             yield Problem(
                 Code.EMPTY_SECTION,
                 f"section {obj.id!r}: the section labelled {label!r} has no content",
                 obj.docname,
                 obj.lineno,
             )
-        if assembly_placeholders(element):
+        if holds_assembly:
             yield Problem(
                 Code.INPUT_TOO_LARGE,
                 f"assessment-section {obj.id!r}: the section labelled {label!r} holds the "
@@ -77,7 +100,7 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
                 obj.docname,
                 obj.model.from_line or obj.lineno,
             )
-        for text, _source, line in find_placeholders(element, config.placeholder_patterns):
+        for text, line in placeholders:
             yield Problem(
                 Code.PLACEHOLDER,
                 f"template text {text!r} left in section {obj.id!r} (from {label!r})",

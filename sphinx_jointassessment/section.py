@@ -19,6 +19,7 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from .bodies import block_too_large
+from .body import Body
 from .config import get_config
 from .directive import AssessmentDirective, add_assessment_directive
 from .domain import get_domain
@@ -211,6 +212,23 @@ class AssessmentSectionDirective(AssessmentDirective):
 # -- content for the assembled assessment --------------------------------------------------------
 
 
+def from_section(env: BuildEnvironment, obj: AssessmentObject) -> tuple[str, nodes.Element] | None:
+    """The docname and a copy of the section *obj* takes ``:from:``, or None.
+
+    A section on the same page as its ``assessment-section`` (as ``import`` writes
+    them) was kept with the object when the page was read (:func:`_keep_same_page`);
+    one on another page is read back from that page.
+    """
+    model: SectionContribution = obj.model
+    if model.from_label is None:
+        return None
+    if obj.body is not None:
+        holder = nodes.section()
+        holder.extend(obj.body.content())
+        return obj.docname, holder
+    return labelled_section(env, model.from_label)
+
+
 def labelled_section(env: BuildEnvironment, label: str) -> tuple[str, nodes.Element] | None:
     """The docname and element a ``std`` label points at, or None."""
     labels = env.domains["std"].labels
@@ -220,11 +238,8 @@ def labelled_section(env: BuildEnvironment, label: str) -> tuple[str, nodes.Elem
     docname, labelid = target[0], target[1]
     if not docname or docname not in env.all_docs:
         return None
-    doctree = get_domain(env).doctree(docname)
-    for element in doctree.findall(nodes.Element):
-        if labelid in element["ids"]:
-            return docname, element
-    return None
+    element = get_domain(env).element(docname, labelid)
+    return (docname, element) if element is not None else None
 
 
 def assembly_placeholders(root: nodes.Element) -> list[ja_placeholder]:
@@ -255,16 +270,17 @@ def contribution_content(env: BuildEnvironment, obj: AssessmentObject) -> list[n
                     if held.parent is not None:
                         held.parent.remove(held)
         return [node for node in content if not _is_assembly(node)]
-    found = labelled_section(env, model.from_label)
+    found = from_section(env, obj)
     if found is None:
         return None
     _docname, element = found
+    fresh = obj.body is not None  # copies made for this call: no need to copy them again
     elsewhere = _contributed_elsewhere(env, obj.id)
     content = []
     for child in element.children:
         if isinstance(child, nodes.title) or _belongs_elsewhere(child, elsewhere):
             continue
-        copy = child.deepcopy()
+        copy = child if fresh else child.deepcopy()
         if isinstance(copy, nodes.Element):
             for inner in list(copy.findall(nodes.Element)):
                 parent = inner.parent
@@ -304,6 +320,30 @@ def _belongs_elsewhere(node: nodes.Node, elsewhere: set[str]) -> bool:
     return isinstance(node, nodes.section) and not elsewhere.isdisjoint(node["ids"])
 
 
+def _keep_same_page(app: Sphinx, doctree: nodes.document) -> None:
+    """Keep, with each ``:from:`` section, the labelled section it takes from its own page.
+
+    The assembled assessment then copies it from there instead of reading the whole
+    page back (an imported assessment takes 30 sections from the page its blocks are
+    on). A label on another page is read back when needed; a page read again keeps
+    its sections again, so nothing kept is stale.
+    """
+    env = app.env
+    wanted = {
+        str(obj.model.from_label): obj
+        for obj in get_domain(env).objects_on(env.current_document.docname, KIND)
+        if obj.model.from_label
+    }
+    if not wanted:
+        return
+    for element in doctree.findall(nodes.section):
+        for name in element["names"]:
+            obj = wanted.pop(name, None)
+            if obj is not None:
+                obj.body = Body(element, keep_ids=True)
+                obj.body.freeze()
+
+
 def _from_sources(env: BuildEnvironment) -> set[str]:
     labels = env.domains["std"].labels
     sources = set()
@@ -324,4 +364,7 @@ def _rewrite_when_sources_change(app: Sphinx, env: BuildEnvironment) -> list[str
 
 def setup_section(app: Sphinx) -> None:
     add_assessment_directive(app, "assessment-section", AssessmentSectionDirective)
+    # after bodies' own pass, which makes block content safe: a labelled section is the
+    # project's own page, shown there as written
+    app.connect("doctree-read", _keep_same_page, priority=600)
     app.connect("env-get-updated", _rewrite_when_sources_change)

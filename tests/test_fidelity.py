@@ -227,3 +227,24 @@ def test_an_extra_section_after_its_section_keeps_its_level(app):
     assert headings[history + 1] == ("##", "Joint-assessment use")
     assert _section(markdown, "History") == "Wren began as a weekend project."
     assert "\n* [History](#history)\n" in markdown  # a top-level entry of the contents
+
+
+def test_same_page_from_content_follows_edits(make_app, tmp_path, rootdir):
+    """A :from: section kept with its block is kept again when its page is read again."""
+    import shutil
+
+    srcdir = tmp_path / "fidelity"
+    shutil.copytree(rootdir / "test-fidelity", srcdir)
+    app = make_app("jointassessment", srcdir=srcdir)
+    app.build()
+    assert "Wren has a server and an agent." in (app.outdir / "joint-assessment.md").read_text()
+    index = srcdir / "index.rst"
+    index.write_text(
+        index.read_text().replace("Wren has a server and an agent.", "Wren has two parts."),
+        encoding="utf-8",
+    )
+    app2 = make_app("jointassessment", srcdir=srcdir)  # the same environment, read again
+    app2.build()
+    markdown = (app2.outdir / "joint-assessment.md").read_text(encoding="utf-8")
+    assert _section(markdown, "Design") == "Wren has two parts."
+    assert "Wren has a server and an agent." not in markdown
