@@ -13,7 +13,6 @@ from .attack_risk import setup_attack_risk
 from .bodies import setup_bodies
 from .builder import setup_builder
 from .checks import setup_checks
-from .closed_issue import setup_closed_issue
 from .config import setup_config
 from .data_flow import setup_data_flow
 from .domain import setup_domain
@@ -25,9 +24,13 @@ from .latex_tables import setup_latex_tables
 from .metadata import setup_metadata
 from .outline_checks import setup_outline_checks
 from .placeholders import setup_placeholders
+from .recommendation import setup_recommendation
 from .risk_map import setup_risk_map
 from .section import setup_section
+from .security_issue import setup_security_issue
 from .stylesheet import setup_stylesheet
+from .summary import setup_summary
+from .team import setup_team
 from .threat import setup_threat
 from .threat_matrix import setup_threat_matrix
 from .traceability import setup_traceability
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 #: bumped whenever what the extension stores in the environment changes shape
-ENV_VERSION = 5  # 5: numbered ids, changes recorded by kind
+ENV_VERSION = 6  # 5: numbered ids, changes recorded by kind; 6: the review's objects
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -56,10 +59,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_finding(app)
     setup_metadata(app)
     setup_hands_on(app)
-    setup_closed_issue(app)
+    setup_security_issue(app)
     setup_data_flow(app)
     setup_threat(app)
     setup_traceability(app)
+    setup_recommendation(app)
+    setup_summary(app)
+    setup_team(app)
     setup_section(app)
     setup_outline_checks(app)
     setup_assembly(app)

@@ -4,7 +4,8 @@ The directive leaves a placeholder; when the page is resolved, :func:`assemble`
 builds the assessment from the outline and the ``ja`` domain: the title, a table
 of contents, then every outline section in order with its fixed template text,
 the content contributed by ``assessment-section`` blocks, and the generated parts
-(metadata, threat matrices, risk table, closed issues, hands-on details). The
+(metadata, threat matrices, risk table, closed issues, hands-on details, recommendations).
+The reviewers' summary and the team, when written, open it before the table of contents. The
 ``jointassessment`` builder writes the very same tree as Markdown, so the html
 page and the submitted file cannot disagree.
 """
@@ -37,18 +38,20 @@ from .section import (
     contribution_content,
     project_outline,
 )
+from .security_issue import has_closed_issues
 from .template_text import find_placeholders
 from .threat import TABLE_KIND as THREATS_TABLE_KIND
 from .threat import render_threats_section
 from .threat_matrix import render_matrix
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
 
+    from .domain import JointAssessmentDomain
     from .outline import Outline, OutlineSection
 
 #: generated part of the outline -> placeholder kind rendered by its feature module
@@ -61,7 +64,21 @@ GENERATED_PLACEHOLDERS = {
 #: generated parts that list objects of one kind and, with none, write a sentence of
 #: their own ("No attack risks are recorded."); under a section the author wrote, that
 #: sentence could contradict what is written, so it is left out there
-LISTS_OF = {"attack-risks": Kind.RISK, "closed-issues": Kind.ISSUE}
+LISTS_OF: dict[str, Callable[[JointAssessmentDomain], bool]] = {
+    "attack-risks": lambda domain: bool(domain.objects(Kind.RISK)),
+    "closed-issues": has_closed_issues,
+}
+
+#: generated parts that fill a section only when nobody wrote it (the authors' text wins):
+#: generated part -> (placeholder kind, its audience)
+WHEN_NOT_WRITTEN = {
+    "project-recommendations": ("recommendations-list", "project"),
+    "cncf-recommendations": ("recommendations-list", "cncf"),
+}
+
+#: what opens the assessment, before its table of contents: the reviewers' summary and the
+#: team (placeholders of :mod:`.summary` and :mod:`.team`; nothing when not written)
+OPENING_KINDS = ("assessment-summary", "assessment-team")
 
 #: class of the assessment's own opening (the directive's content)
 OPENING_CLASS = "ja-opening"
@@ -252,10 +269,14 @@ def _section_body(
             # only when something is rated: no grid of empty cells above an empty table
             if "risk-map" not in _placeholder_kinds(content):
                 body.append(ja_placeholder(kind="risk-map", optional=True))
+        elif generated in WHEN_NOT_WRITTEN:
+            if obj is None:  # the authors' text wins
+                kind, audience = WHEN_NOT_WRITTEN[generated]
+                body.append(ja_placeholder(kind=kind, audience=audience))
         elif generated in GENERATED_PLACEHOLDERS:
             kind = GENERATED_PLACEHOLDERS[generated]
             listed = LISTS_OF.get(generated)
-            says_none = listed is not None and not context.domain.objects(listed)
+            says_none = listed is not None and not listed(context.domain)
             if kind not in _placeholder_kinds(content) and not (content and says_none):
                 body.append(ja_placeholder(kind=kind))
     return body
@@ -273,6 +294,8 @@ def assemble(context: ResolveContext, outline: Outline) -> nodes.section:
     root["ja-outline"] = outline.name
     root += nodes.title(text=outline.document_title(project))
     root += opening_content(context)
+    for kind in OPENING_KINDS:
+        root += ja_placeholder(kind=kind)
     toc = nodes.section(ids=[section_id("toc")], classes=["ja-toc"])
     toc["ja-level"] = 2
     toc += nodes.title(text=outline.toc_title)
@@ -420,6 +443,25 @@ def _identify_sections(root: nodes.Element) -> None:
             ident = f"{base}-{number}"
         section["ids"].append(ident)
         used.add(ident)
+
+
+def outline_sections(root: nodes.Element) -> Iterator[nodes.section]:
+    """The outline sections of an assembled assessment, in document order."""
+    for section in root.findall(nodes.section):
+        if section.get("ja-key"):
+            yield section
+
+
+def own_content(section: nodes.section) -> nodes.Element:
+    """A copy of a section's content without its title and its nested outline sections."""
+    holder = nodes.container()
+    for child in section.children:
+        if isinstance(child, nodes.title):
+            continue
+        if isinstance(child, nodes.section) and child.get("ja-key"):
+            continue
+        holder += child.deepcopy()
+    return holder
 
 
 def _render_assessment(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:

@@ -28,7 +28,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import new_document
 from sphinx.util.logging import is_suppressed_warning
 
-from .assembly import assemble
+from .assembly import assemble, outline_sections, own_content
 from .checks import project_problems
 from .config import get_config
 from .domain import JointAssessmentDomain, document_order, get_domain
@@ -41,11 +41,13 @@ from .otm import otm_document
 from .outline_checks import section_is_filled
 from .placeholders import ResolveContext, fill
 from .problems import WARNING_TYPE
+from .readme import FILENAME as README
+from .readme import readme
 from .section import project_outline
 from .submission import submission
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Set
+    from collections.abc import Callable, Set
     from pathlib import Path
 
     from sphinx.application import Sphinx
@@ -62,7 +64,6 @@ JSON_LISTS = {
     Kind.MATRIX: "threat_matrices",
     Kind.RISK: "attack_risks",
     Kind.FINDING: "findings",
-    Kind.ISSUE: "closed_issues",
     Kind.THREAT: "threats",
     Kind.FLOW: "data_flows",
 }
@@ -103,6 +104,17 @@ class JointAssessmentBuilder(Builder):
         markdown = AssessmentMarkdown.document_markdown(root)
         data = assessment_json(self.env, root, self.env.config.root_doc)
         self.outdir.mkdir(parents=True, exist_ok=True)
+        readme_path = self.outdir / README
+        readme_path.unlink(missing_ok=True)  # a README of an earlier build would be stale
+        if outline.name == "joint":
+            readme_document = resolved_document(self.env, lambda context: readme(context, root))
+            if readme_document is not None:
+                readme_root = next(iter(readme_document.findall(nodes.section)))
+                readme_path.write_text(
+                    AssessmentMarkdown.document_markdown(readme_root),
+                    encoding="utf-8",
+                    newline="\n",
+                )
         md_path = self.outdir / f"{outline.output}.md"
         json_path = self.outdir / f"{outline.output}.json"
         otm_path = self.outdir / f"{outline.output}.otm.json"
@@ -124,45 +136,39 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 def assembled_document(env: BuildEnvironment) -> nodes.document:
     """The assessment as a resolved doctree, as the ``joint-assessment`` page shows it."""
-    docname = env.config.root_doc
-    document = new_document(str(env.doc2path(docname)))
-    document.settings.env = env
-    context = ResolveContext(env, docname)
-    document += assemble(context, project_outline(env))
-    fill(context, document)
-    env.apply_post_transforms(document, docname)
+    document = resolved_document(env, lambda context: assemble(context, project_outline(env)))
+    assert document is not None  # the assessment is always made
     return document
 
 
-def _outline_sections(root: nodes.Element) -> Iterator[nodes.section]:
-    for section in root.findall(nodes.section):
-        if section.get("ja-key"):
-            yield section
-
-
-def _own_content(section: nodes.section) -> nodes.Element:
-    """A section's content without its title and its nested outline sections."""
-    holder = nodes.container()
-    for child in section.children:
-        if isinstance(child, nodes.title):
-            continue
-        if isinstance(child, nodes.section) and child.get("ja-key"):
-            continue
-        holder += child.deepcopy()
-    return holder
+def resolved_document(
+    env: BuildEnvironment, make: Callable[[ResolveContext], nodes.Node | None]
+) -> nodes.document | None:
+    """What *make* builds, in a document of the root page, filled and resolved."""
+    docname = env.config.root_doc
+    context = ResolveContext(env, docname)
+    content = make(context)
+    if content is None:
+        return None
+    document = new_document(str(env.doc2path(docname)))
+    document.settings.env = env
+    document += content
+    fill(context, document)
+    env.apply_post_transforms(document, docname)
+    return document
 
 
 def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) -> dict[str, Any]:
     domain = get_domain(env)
     outline = project_outline(env)
     config = get_config(env)
-    nodes_by_key = {section["ja-key"]: section for section in _outline_sections(root)}
+    nodes_by_key = {section["ja-key"]: section for section in outline_sections(root)}
     sections: list[dict[str, Any]] = []
     for section in outline.sections:
         obj = domain.get(Kind.SECTION, section.key)
         node = nodes_by_key.get(section.key)
         markdown = (
-            AssessmentMarkdown.fragment_markdown(_own_content(node), section.level + 1)
+            AssessmentMarkdown.fragment_markdown(own_content(node), section.level + 1)
             if node is not None
             else ""
         )
@@ -205,10 +211,32 @@ def assessment_json(env: BuildEnvironment, root: nodes.Element, docname: str) ->
     }
     for kind, key in JSON_LISTS.items():
         data[key] = [object_json(env, obj) for obj in domain.objects(kind)]
+    data["closed_issues"] = [
+        {**obj.model.as_closed_json(), "source": f"{obj.docname}:{obj.lineno}"}
+        for obj in domain.objects(Kind.ISSUE)
+        if obj.model.state == "closed"
+    ]
     data["hands_on"] = _single(domain, Kind.HANDS_ON)
     data["submission"] = submission(
         config.target, config.project, outline.output, config.published_url
     ).as_json()
+    # schema_version 2
+    data["summary"] = _single(domain, Kind.SUMMARY)
+    if data["summary"] is not None:
+        summary = domain.objects(Kind.SUMMARY)[0]
+        verdict = summary.body.copy(docname, summary.docname) if summary.body else None
+        data["summary"]["markdown"] = (
+            AssessmentMarkdown.fragment_markdown(verdict, 2) if verdict is not None else ""
+        )
+    data["team"] = _single(domain, Kind.TEAM)
+    data["recommendations"] = [
+        {**obj.model.as_json(), "id": obj.id, "source": f"{obj.docname}:{obj.lineno}"}
+        for obj in domain.objects(Kind.RECOMMENDATION)
+    ]
+    data["security_issues"] = [
+        {**obj.model.as_json(), "source": f"{obj.docname}:{obj.lineno}"}
+        for obj in domain.objects(Kind.ISSUE)
+    ]
     data["problems"] = [problem.as_json(env) for problem in reported_problems(env)]
     return data
 
@@ -273,7 +301,7 @@ def _extras_json(
                 "required": False,
                 "status": "written",
                 "source": f"{obj.docname}:{obj.lineno}",
-                "markdown": AssessmentMarkdown.fragment_markdown(_own_content(node), level + 1),
+                "markdown": AssessmentMarkdown.fragment_markdown(own_content(node), level + 1),
             }
         )
     return extras

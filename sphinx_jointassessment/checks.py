@@ -100,6 +100,29 @@ def check_role_references(env: BuildEnvironment) -> Iterable[Problem]:
             )
 
 
+def unknown_targets(
+    env: BuildEnvironment, kind: Kind, option: str, target_kind: Kind
+) -> Iterable[Problem]:
+    """Every id that an object of *kind* lists in *option* names an object of *target_kind*.
+
+    The model keeps the ids in the attribute named as the option (``risks``,
+    ``threats``...). The look-up goes through the domain, so a kind that another
+    feature adds later (threats, findings) is found as soon as it is recorded.
+    """
+    domain = get_domain(env)
+    attribute = option.replace("-", "_")
+    source, target = kind_info(kind).label, kind_info(target_kind).label
+    for obj in domain.recorded(kind):
+        for target_id in getattr(obj.model, attribute, ()):
+            if domain.get(target_kind, target_id) is None:
+                yield Problem(
+                    Code.UNKNOWN_REFERENCE,
+                    f"{source} {obj.id!r}: :{option}: there is no {target} {target_id!r}",
+                    obj.docname,
+                    obj.lineno,
+                )
+
+
 def _emit_project_problems(app: Sphinx, env: BuildEnvironment) -> None:
     for problem in project_problems(env):
         emit(env, problem)

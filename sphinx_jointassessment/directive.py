@@ -25,9 +25,9 @@ from .config import AssessmentConfig, get_config
 from .domain import AssessmentObject, JointAssessmentDomain, get_domain
 from .i18n import translatable_text
 from .paths import read_source_text, resolve_source_file
-from .placeholders import numbered_id_placeholder
+from .placeholders import make_placeholder, numbered_id_placeholder
 from .problems import Code, Problem, emit
-from .values import slugify
+from .values import choice, option_text, slugify
 from .yamlsafe import YamlLimits, YamlProblem, load_yaml
 
 if TYPE_CHECKING:
@@ -288,6 +288,10 @@ class ObjectDirective(AssessmentDirective, Generic[M]):
             return numbered_id_placeholder(self, self.numbered_anchor)
         return None
 
+    def number_as(self, model: M) -> str | None:
+        """The id template of a block written without an id (default: :attr:`numbered_id`)."""
+        return self.numbered_id
+
     def parse_markup(self) -> nodes.container:
         """The body parsed as normal markup (a feature may prepare nested blocks for it)."""
         return parse_body(self, [self.body_class])
@@ -305,9 +309,10 @@ class ObjectDirective(AssessmentDirective, Generic[M]):
         body = self.parse_markup()
         model = self.complete(model, body)
         classes = self.classes(model)
-        if not model.id and self.numbered_id is not None:
+        number_as = self.number_as(model)
+        if not model.id and number_as is not None:
             anchor = make_id(self.env, self.state.document, f"ja-{self.kind}")
-            self.record(self.kind, "", model.title, model, anchor, body, self.numbered_id)
+            self.record(self.kind, "", model.title, model, anchor, body, number_as)
             container = self.target_section(anchor, classes)
             self.numbered_anchor = anchor
         else:
@@ -376,3 +381,40 @@ class YamlObjectDirective(AssessmentDirective, Generic[Y]):
         container = self.target_section(anchor, [self.block_class])
         container += self.render(model)
         return [container]
+
+
+class FilteredTableDirective(AssessmentDirective):
+    """A table of objects from every page, optionally filtered by one option.
+
+    ``.. recommendations-table::`` with ``:audience: cncf``, ``.. security-issues-table::``
+    with ``:state: open``: the value is checked against :attr:`filter_values` (a bad one
+    is reported and the table lists everything) and kept on the placeholder, whose
+    renderer reads it with ``node.get(filter_option)``.
+    """
+
+    has_content = False
+    #: the placeholder kind
+    kind: ClassVar[str]
+    filter_option: ClassVar[str]
+    filter_values: ClassVar[Sequence[str]]
+    #: the code of a value outside :attr:`filter_values`
+    filter_code: ClassVar[Code] = Code.SCHEMA
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.option_spec = {cls.filter_option: directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        attributes: dict[str, str] = {}
+        text = option_text(self.options, self.filter_option)
+        if text is not None:
+            value = choice(text, self.filter_values)
+            if value is None:
+                self.report(
+                    self.filter_code,
+                    f":{self.filter_option}: {text!r} is not one of "
+                    f"{', '.join(self.filter_values)}",
+                )
+            else:
+                attributes[self.filter_option] = value
+        return [make_placeholder(self, self.kind, **attributes)]

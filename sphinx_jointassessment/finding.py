@@ -17,16 +17,15 @@ from docutils import nodes
 
 from .badges import severity_badge
 from .bodies import copy_body
-from .checks import register_check
+from .checks import register_check, unknown_targets
 from .directive import ObjectDirective, add_assessment_directive
-from .domain import get_domain
 from .i18n import N_, _
 from .kinds import Kind
-from .links import ja_xref, safe_link, url_problem
+from .links import ja_xref, safe_link, url_problem, xref_list
 from .placeholders import PlaceholderDirective, register_renderer
 from .problems import BlockProblem, Code, Problem
 from .tables import build_table, empty_note, field_list, heading_paragraph
-from .values import choice, natural_key, option_text, split_items
+from .values import choice, id_list, natural_key, option_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -111,11 +110,6 @@ def parse_finding(title: str, options: Mapping[str, Any]) -> tuple[Finding, list
         reason = url_problem(issue)
         if reason is not None:
             problems.append(BlockProblem(Code.BAD_URL, f":issue: {reason}"))
-    risks: list[str] = []
-    risks_text = option_text(options, "risks")
-    if risks_text is not None:
-        items, _empty = split_items(risks_text.replace(";", ","), ",")
-        risks = list(dict.fromkeys(items))
     finding = Finding(
         id=finding_id or "",
         title=" ".join(title.split()),
@@ -123,7 +117,7 @@ def parse_finding(title: str, options: Mapping[str, Any]) -> tuple[Finding, list
         severity=severity,
         status=status,
         issue=issue,
-        risks=tuple(risks),
+        risks=id_list(option_text(options, "risks")),
     )
     return finding, problems
 
@@ -133,28 +127,14 @@ def parse_finding(title: str, options: Mapping[str, Any]) -> tuple[Finding, list
 
 def check_finding_risks(env: BuildEnvironment) -> Iterable[Problem]:
     """Every ``:risks:`` id names an attack risk of the project."""
-    domain = get_domain(env)
-    for obj in domain.recorded(KIND):
-        for risk_id in obj.model.risks:
-            if domain.get(Kind.RISK, risk_id) is None:
-                yield Problem(
-                    Code.UNKNOWN_REFERENCE,
-                    f"finding {obj.id!r}: :risks: there is no attack risk {risk_id!r}",
-                    obj.docname,
-                    obj.lineno,
-                )
+    return unknown_targets(env, KIND, "risks", Kind.RISK)
 
 
 # -- rendering -----------------------------------------------------------------------------
 
 
 def risk_links(finding: Finding, docname: str) -> list[nodes.Node]:
-    result: list[nodes.Node] = []
-    for index, risk_id in enumerate(finding.risks):
-        if index:
-            result.append(nodes.Text(", "))
-        result.append(ja_xref(Kind.RISK, risk_id, nodes.inline(risk_id, risk_id), docname))
-    return result
+    return xref_list(Kind.RISK, finding.risks, docname)
 
 
 def issue_link(finding: Finding) -> nodes.Node | None:

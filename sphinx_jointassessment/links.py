@@ -16,10 +16,17 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx import addnodes
+
+from .problems import BlockProblem, Code
+from .values import option_text
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 #: the only URL schemes that ever become links
 WEB_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -108,3 +115,21 @@ def ja_xref(
         refwarn=False,
         ja_generated=True,
     )
+
+
+def xref_list(kind: str, ids: Sequence[str], docname: str) -> list[nodes.Node]:
+    """Links to the ``ja`` objects *ids* of *kind*, separated by commas (an option's list)."""
+    result: list[nodes.Node] = []
+    for index, target in enumerate(ids):
+        if index:
+            result.append(nodes.Text(", "))
+        result.append(ja_xref(kind, target, nodes.inline(target, target), docname))
+    return result
+
+
+def url_option(options: Mapping[str, Any], name: str, problems: list[BlockProblem]) -> str | None:
+    """Option *name* as written; a value that is not a web URL is added to *problems*."""
+    url = option_text(options, name)
+    if url is not None and (reason := url_problem(url)) is not None:
+        problems.append(BlockProblem(Code.BAD_URL, f":{name}: {reason}"))
+    return url

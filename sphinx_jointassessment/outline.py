@@ -51,7 +51,9 @@ BUILTIN_OUTLINES: Final = ("joint", "self")
 #: ``data-flows`` every data-flow diagram, ``attack-risks`` the attack-risk table,
 #: ``risk-map`` the likelihood x impact grid of rated risks and threats,
 #: ``closed-issues`` the closed-issue list (or the template's "no closed issues"
-#: sentence), ``hands-on`` the hands-on assessment statement, details, findings and result.
+#: sentence), ``hands-on`` the hands-on assessment statement, details, findings and result;
+#: ``project-recommendations`` and ``cncf-recommendations`` the reviewers' recommendations
+#: to that audience, in a section that the project does not write itself.
 GENERATED_KINDS: Final = frozenset(
     {
         "metadata",
@@ -63,6 +65,8 @@ GENERATED_KINDS: Final = frozenset(
         "risk-map",
         "closed-issues",
         "hands-on",
+        "project-recommendations",
+        "cncf-recommendations",
     }
 )
 

@@ -21,17 +21,18 @@ from .domain import get_domain
 from .kinds import Kind
 from .placeholders import ja_placeholder
 from .problems import Code, Problem, setting_line
+from .recommendation import has_audience
 from .section import KIND, assembly_placeholders, from_section, project_outline
 from .template_text import find_placeholders
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
     from .config import AssessmentConfig
-    from .domain import AssessmentObject
+    from .domain import AssessmentObject, JointAssessmentDomain
     from .outline import Outline
 
 
@@ -134,13 +135,16 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
             )
 
 
-#: generated parts that fill a required section by themselves, and the object kind they list
-FILLED_BY_OBJECTS = {
+#: generated parts that fill a required section by themselves: the object kind they list,
+#: or whether the domain holds what they list
+FILLED_BY_OBJECTS: dict[str, Kind | Callable[[JointAssessmentDomain], bool]] = {
     "threat-matrices": Kind.MATRIX,
     "threats": Kind.THREAT,
     "data-flows": Kind.FLOW,
     "attack-risks": Kind.RISK,
     "metadata": Kind.METADATA,
+    "project-recommendations": has_audience("project"),
+    "cncf-recommendations": has_audience("cncf"),
 }
 
 
@@ -158,10 +162,15 @@ def section_is_filled(env: BuildEnvironment, outline: Outline, key: str) -> bool
     section = outline.get(key)
     if section is None:
         return False
-    return any(
-        part in FILLED_BY_OBJECTS and bool(domain.objects(FILLED_BY_OBJECTS[part]))
-        for part in section.generated
-    )
+    return any(_fills(domain, part) for part in section.generated)
+
+
+def _fills(domain: JointAssessmentDomain, part: str) -> bool:
+    """Whether the generated *part* has anything to list."""
+    filled = FILLED_BY_OBJECTS.get(part)
+    if isinstance(filled, Kind):
+        return bool(domain.objects(filled))
+    return filled is not None and filled(domain)
 
 
 def wants_assembly(env: BuildEnvironment) -> bool:

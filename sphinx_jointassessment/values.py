@@ -12,6 +12,8 @@ import datetime
 import re
 from typing import TYPE_CHECKING, Any
 
+from .problems import BlockProblem, Code
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
@@ -52,6 +54,14 @@ def split_items(text: str, separator: str) -> tuple[list[str], int]:
 def slugify(text: str) -> str:
     """An id from a title: lower case, runs of other characters as ``-`` (``matrix`` if none)."""
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "matrix"
+
+
+def id_list(text: str | None) -> tuple[str, ...]:
+    """Ids separated by commas or semicolons (``R-1; R-2, R-1``), each once, in order."""
+    if text is None:
+        return ()
+    items, _empty = split_items(text.replace(";", ","), ",")
+    return tuple(dict.fromkeys(items))
 
 
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
@@ -127,3 +137,16 @@ class UniqueIds:
             self._taken.add(candidate)
             self.by_name[name] = candidate
         return self.by_name[name]
+
+
+def date_option(
+    options: Mapping[str, Any], name: str, problems: list[BlockProblem]
+) -> datetime.date | None:
+    """Option *name* as a ``YYYY-MM-DD`` date; a value that is not one is added to *problems*."""
+    text = option_text(options, name)
+    if text is None:
+        return None
+    day, reason = parse_iso_date(text)
+    if reason is not None:
+        problems.append(BlockProblem(Code.BAD_DATE, f":{name}: {reason}"))
+    return day

@@ -13,12 +13,12 @@ import pytest
 from docutils import nodes
 
 from sphinx_jointassessment.attack_risk import OWASP_MATRIX, AttackRisk, owasp_severity, sort_key
-from sphinx_jointassessment.closed_issue import parse_issue
 from sphinx_jointassessment.finding import parse_finding
 from sphinx_jointassessment.hands_on import parse_hands_on
 from sphinx_jointassessment.metadata import parse_metadata, parse_security_provider
 from sphinx_jointassessment.placeholders import ResolveContext, fill, ja_placeholder
 from sphinx_jointassessment.sbom import Dependency, parse_sbom
+from sphinx_jointassessment.security_issue import parse_issue
 
 from .conftest import ROOTS, inventory_names
 from .objects_support import (

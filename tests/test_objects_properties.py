@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_jointassessment import attack_risk, closed_issue, finding, hands_on, metadata
+from sphinx_jointassessment import attack_risk, finding, hands_on, metadata, security_issue
 from sphinx_jointassessment.links import (
     WEB_SCHEMES,
     looks_like_url,
@@ -72,12 +72,12 @@ def test_parse_finding_never_raises(title, options):
     assert model.status in (None, *finding.STATUSES)
 
 
-@given(title=line, options=options_for(closed_issue.OPTIONS))
+@given(title=line, options=options_for(security_issue.OPTIONS))
 def test_parse_issue_never_raises(title, options):
-    issue, _problems = closed_issue.parse_issue(title, options)
+    issue, _problems = security_issue.parse_issue(title, options)
     _json_ok(issue)
-    closed_issue.render_issue(issue, None)
-    closed_issue.sort_key(issue)
+    security_issue.render_issue(issue, None)
+    security_issue.sort_key(issue)
 
 
 @given(options=options_for(metadata.OPTIONS), stage=st.booleans())
@@ -228,3 +228,56 @@ def test_build_with_random_options_and_bodies(tmp_path_factory, title, risk, fou
         scheme = uri_scheme(link["href"])
         assert scheme is None or scheme in WEB_SCHEMES, link["href"]
     assert not soup.select("div.body script")
+
+
+cvss_like = st.one_of(
+    line,
+    st.builds(
+        lambda prefix, parts: prefix + "/".join(parts),
+        st.sampled_from(["CVSS:3.0/", "CVSS:3.1/", "CVSS:4.0/", "CVSS:2.0/", ""]),
+        st.lists(
+            st.builds(
+                lambda key, value: f"{key}:{value}",
+                st.sampled_from(
+                    [
+                        "AV",
+                        "AC",
+                        "PR",
+                        "UI",
+                        "S",
+                        "C",
+                        "I",
+                        "A",
+                        "AT",
+                        "VC",
+                        "VI",
+                        "VA",
+                        "SC",
+                        "SI",
+                        "SA",
+                        "E",
+                        "CR",
+                        "MAV",
+                        "X",
+                        "",
+                    ]
+                ),
+                st.sampled_from(["N", "L", "H", "P", "A", "R", "U", "C", "X", "", "Z"]),
+            ),
+            max_size=14,
+        ),
+    ),
+)
+
+
+@given(vector=cvss_like, issue_id=st.one_of(line, st.from_regex(r"(CVE|GHSA|cve)-[0-9a-z-]{0,20}")))
+def test_advisory_parsers_never_raise(vector, issue_id):
+    from sphinx_jointassessment.advisory import advisory_url, id_problem, score_vector
+
+    scored, problem = score_vector(vector)
+    assert (scored is None) != (problem is None)
+    if scored is not None:
+        assert 0.0 <= scored.score <= 10.0
+        assert scored.severity in ("none", "low", "medium", "high", "critical")
+    if advisory_url(issue_id) is not None:
+        assert id_problem(issue_id) is None

@@ -227,6 +227,8 @@ def test_generated_parts(joint: Outline, self_outline: Outline) -> None:
         "security-analysis.attack-risks-and-effects": ("risk-map", "attack-risks"),
         "closed-security-issues": ("closed-issues",),
         "hands-on-assessment": ("hands-on",),
+        "roadmap.next-steps": ("project-recommendations",),
+        "roadmap.cncf-requests": ("cncf-recommendations",),
     }
     assert {part for parts in generated.values() for part in parts} <= GENERATED_KINDS
     assert joint.generated_section("threat-matrices") == joint.get("threat-model")

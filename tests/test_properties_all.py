@@ -405,10 +405,41 @@ def links_yaml(draw: st.DrawFn) -> list[str]:
     return text.splitlines()
 
 
+PEOPLE = st.one_of(
+    vocab("Marina Moore (@mnm678)", "@hydai", "Ann Other", "Bad (@-x-)", "<script>(@x)",
+          "Name (@a|b)", "[x](javascript:alert(1)) (@y)"),
+    text_value,
+)  # fmt: skip
+
+
+@st.composite
+def team_yaml(draw: st.DrawFn) -> list[str]:
+    """The roles and conflicts body of assessment-team."""
+    if draw(st.integers(0, 5)) == 0:
+        return draw(st.lists(any_line, min_size=1, max_size=3))
+    roles = ("reviewers", "lead-reviewer", "facilitator", "project-security-lead",
+             "project-team", "auditors", "conflicts")  # fmt: skip
+    data: dict[str, object] = {}
+    for role in draw(st.lists(st.sampled_from(roles), max_size=5, unique=True)):
+        if role == "conflicts":
+            data[role] = [
+                {"reviewer": draw(PEOPLE),
+                 draw(st.sampled_from(["hard", "soft", "mild"])): draw(st.lists(text_value,
+                                                                                max_size=2))}
+                for _ in range(draw(st.integers(0, 2)))
+            ]  # fmt: skip
+        elif draw(st.booleans()):
+            data[role] = draw(st.lists(PEOPLE, max_size=3))
+        else:
+            data[role] = draw(st.one_of(PEOPLE, st.integers(), st.none()))
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False).splitlines() if data else []
+
+
 def block(directive: str, **known: st.SearchStrategy[str]) -> st.SearchStrategy[Block]:
     """A block of directive *directive*: argument, options, and the body its kind takes."""
     takes_argument = directive in (
         "threat-matrix", "attack-risk", "finding", "closed-issue", "threat", "data-flow",
+        "security-issue", "recommendation",
     )  # fmt: skip
     argument = (
         st.one_of(text_value, st.sampled_from(HOSTILE), st.none())
@@ -439,8 +470,11 @@ def block(directive: str, **known: st.SearchStrategy[str]) -> st.SearchStrategy[
         body = st.one_of(data_flow_yaml(), data_flow_yaml(), st.none())
     elif directive == "assessment-metadata":
         body = st.one_of(links_yaml(), st.none())
+    elif directive == "assessment-team":
+        body = st.one_of(team_yaml(), team_yaml(), st.none())
     elif directive in ("attack-risk-table", "findings-table", "closed-issues-table",
-                  "joint-assessment", "self-assessment", "threats-table"):  # fmt: skip
+                       "security-issues-table", "recommendations-table", "joint-assessment",
+                       "self-assessment", "threats-table"):  # fmt: skip
         body = st.one_of(
             st.none(), st.none(), st.none(), st.lists(any_line, min_size=1, max_size=2)
         )
@@ -457,6 +491,9 @@ def block(directive: str, **known: st.SearchStrategy[str]) -> st.SearchStrategy[
             "assessment-section",
             "threat",
             "controls",
+            "security-issue",
+            "recommendation",
+            "assessment-summary",
         )
         else st.just([])
     )
@@ -471,6 +508,18 @@ def block(directive: str, **known: st.SearchStrategy[str]) -> st.SearchStrategy[
     )
 
 
+CVSS_VECTORS = (
+    "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N",
+    "CVSS:3.0/AV:L/AC:H/PR:H/UI:R/S:C/C:N/I:N/A:N",
+    "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+    "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U/CR:H",
+    "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H",
+    "CVSS:3.1/AV:N/AV:N",
+    "CVSS:4.0/AV:X",
+    "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N/",
+    "AV:N/AC:L/Au:N/C:P/I:P/A:P",
+    "CVSS:3.1/<script>alert(1)</script>",
+)
 LEVEL = vocab("low", "medium", "high", "HIGH", "critical", "")
 BLOCKS = {
     "threat-matrix": block(
@@ -517,6 +566,32 @@ BLOCKS = {
         **{"fixed-in": text_value}, date=vocab("2023-05-01", "2023-02-29", "05/01/2023", ""),
     ),
     "closed-issues-table": block("closed-issues-table"),
+    "security-issue": block(
+        "security-issue", id=vocab("CVE-2025-12345", "GHSA-p4xq-9fgh-2mvc", "CVE-25-1", "GHSA-x",
+                                   "I-1", "<x>", ""),
+        state=vocab("open", "closed", "OPEN", "pending", ""),
+        cvss=st.one_of(vocab(*CVSS_VECTORS), text_value), url=URLS,
+        affected=text_value, **{"fixed-in": text_value}, date=vocab("2025-03-01", "2025-02-30"),
+        threats=vocab("Threat-01-S", "Threat-01-S, nope", ";"),
+    ),
+    "recommendation": block(
+        "recommendation", id=vocab("CNCF-1", "PROJECT-1", "<x>", ""),
+        audience=vocab("project", "cncf", "additional", "CNCF", "vendors", ""),
+        severity=vocab("high", "bogus"), status=vocab("open", "in-progress", "bogus"),
+        issue=URLS, threats=vocab("Threat-01-S", ";"), findings=vocab("1", "1, 2", "nope"),
+        **{"addressed-by": st.one_of(URLS, vocab("https://a.example/1 https://b.example/2, x"))},
+    ),
+    "recommendations-table": block(
+        "recommendations-table", audience=vocab("project", "cncf", "Additional", "all", "")
+    ),
+    "assessment-summary": block(
+        "assessment-summary", completed=vocab("2025-01-29", "2025-02-30", "01 07 2025", ""),
+        version=text_value, **{"tracking-issue": URLS},
+    ),
+    "assessment-team": block("assessment-team", file=FILES),
+    "security-issues-table": block(
+        "security-issues-table", state=vocab("open", "closed", "Closed", "fixed", "")
+    ),
     "assessment-section": block(
         "assessment-section", **{"from": vocab("existing", "no-such-label", "Existing", "")},
         **{"class": vocab("a", "!!")},
@@ -552,6 +627,19 @@ FAMILIES = {
     "assessment-metadata": ("assessment-metadata",),
     "hands-on-assessment": ("hands-on-assessment", "finding"),
     "closed-issue": ("closed-issue", "closed-issues-table"),
+    "security-issue": (
+        "security-issue",
+        "security-issues-table",
+        "closed-issue",
+        "closed-issues-table",
+    ),
+    "recommendation": (
+        "recommendation",
+        "recommendations-table",
+        "finding",
+        "joint-assessment",
+    ),
+    "review": ("assessment-summary", "assessment-team", "recommendation", "joint-assessment"),
     "assessment-section": ("assessment-section", "joint-assessment"),
     "assembly": ("joint-assessment", "self-assessment", "assessment-section", "finding"),
     "threat": ("threat", "controls", "threats-table", "attack-risk", "finding"),

@@ -1,0 +1,2 @@
+project = "Example"
+extensions = ["sphinx_jointassessment", "myst_parser"]
