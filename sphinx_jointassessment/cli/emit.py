@@ -39,17 +39,21 @@ from .model import (
     Markdown,
     Matrix,
     Metadata,
+    Recommendation,
     Section,
     SubHeading,
+    Summary,
+    Team,
     Threat,
     ThreatsTable,
     page_title,
+    review_text,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .model import Item
+    from .model import Item, Review
 
 ASSESSMENT_DOC = "assessment"
 SECTIONS_TITLE = "Outline sections"
@@ -313,9 +317,40 @@ def myst_data(section: Section) -> list[str]:
             lines += myst_directive("hands-on-assessment", "", hands_on_options(directive))
         elif isinstance(directive, Threat):
             lines += myst_threat(directive)
-        else:
+        elif isinstance(directive, Finding):
             lines += myst_finding(directive)
+        else:
+            continue  # the review's directives: on the index page (see myst_review)
         lines.append("")
+    return lines
+
+
+def review_groups(section: Section) -> list[tuple[str, list[Review]]]:
+    """The review's directives in order, each run of recommendations under its list's heading."""
+    groups: list[tuple[str, list[Review]]] = []
+    for directive in section.directives:
+        if not isinstance(directive, Summary | Team | Recommendation):
+            continue
+        heading = directive.group if isinstance(directive, Recommendation) else ""
+        if not groups or groups[-1][0] != heading:
+            groups.append((heading, []))
+        groups[-1][1].append(directive)
+    return groups
+
+
+def myst_review(section: Section) -> list[str]:
+    """The joint README's summary, team and recommendations, as they stood in the source."""
+    lines: list[str] = []
+    for heading, directives in review_groups(section):
+        if heading:
+            lines += [f"## {heading}", ""]
+        for directive in directives:
+            text = review_text(directive)
+            if text.data is not None:
+                body = dump_yaml(text.data)
+            else:
+                body = guard_markdown(text.markdown.split("\n")) if text.markdown else []
+            lines += [*myst_directive(text.name, text.argument, text.options, body), ""]
     return lines
 
 
@@ -330,6 +365,7 @@ def myst_pages(assessment: ImportedAssessment) -> dict[str, str]:
     levels = heading_levels(assessment.preamble.items, 1)
     for item in assessment.preamble.items:
         opening += [*myst_item(item, levels.get(id(item), 0)), ""]
+    index += myst_review(assessment.preamble)
     index += [
         *myst_directive("toctree", "", {"maxdepth": "2"}, [ASSESSMENT_DOC]),
         "",

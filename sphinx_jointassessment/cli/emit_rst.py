@@ -20,6 +20,7 @@ from .emit import (
     dump_yaml,
     hands_on_options,
     heading_levels,
+    review_groups,
     section_label,
     section_options,
     section_source_level,
@@ -42,6 +43,7 @@ from .model import (
     Threat,
     ThreatsTable,
     page_title,
+    review_text,
 )
 from .rst import escape, guard_body, rst_directive, rst_heading
 from .rstconv import RstContext, convert, flush_substitutions, inline, list_table
@@ -131,9 +133,27 @@ def rst_data(section: Section, context: RstContext) -> list[str]:
             lines += rst_directive("hands-on-assessment", "", hands_on_options(directive))
         elif isinstance(directive, Threat):
             lines += _threat(directive, context)
-        else:
+        elif isinstance(directive, Finding):
             lines += _finding(directive, context)
+        else:
+            continue  # the review's directives: on the index page (see rst_review)
         lines.append("")
+    return lines
+
+
+def rst_review(section: Section, context: RstContext) -> list[str]:
+    """The joint README's summary, team and recommendations, as they stood in the source."""
+    lines: list[str] = []
+    for heading, directives in review_groups(section):
+        if heading:
+            lines += [*_heading(heading, 2, "", context), ""]
+        for directive in directives:
+            text = review_text(directive)
+            if text.data is not None:
+                body = dump_yaml(text.data)
+            else:
+                body = guard_body(convert(text.markdown + "\n", context)) if text.markdown else []
+            lines += [*rst_directive(text.name, text.argument, text.options, body), ""]
     return lines
 
 
@@ -168,6 +188,7 @@ def rst_pages(assessment: ImportedAssessment) -> dict[str, str]:
     levels = heading_levels(assessment.preamble.items, 1)
     for item in assessment.preamble.items:
         opening += [*rst_item(item, levels.get(id(item), 0), context), ""]
+    index += rst_review(assessment.preamble, context)
     index += [
         *rst_directive("toctree", "", {"maxdepth": "2"}, [ASSESSMENT_DOC]),
         "",

@@ -9,7 +9,7 @@ document and the same report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .htmltable import HtmlCell
@@ -128,7 +128,77 @@ class HandsOn:
     line: int = 0
 
 
-Directive = Matrix | Finding | Metadata | HandsOn | Threat
+@dataclass(slots=True)
+class Summary:
+    """The ``assessment-summary``: a joint README's facts, and the reviewers' verdict."""
+
+    #: ``YYYY-MM-DD``
+    completed: str = ""
+    tracking_issue: str = ""
+    website: str = ""
+    #: the verdict: Markdown (made safe with the rest of the content)
+    body: str = ""
+    line: int = 0
+
+
+@dataclass(slots=True)
+class Team:
+    """The ``assessment-team``: role key -> people as written (``Name @handle``)."""
+
+    roles: dict[str, list[str]] = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(slots=True)
+class Recommendation:
+    """One ``recommendation`` of a joint README's lists."""
+
+    title: str
+    audience: str
+    #: Markdown (made safe with the rest of the content)
+    body: str
+    addressed_by: list[str]
+    line: int
+    #: the heading of the list it came from, kept above the directives on the page
+    group: str = ""
+
+
+Review = Summary | Team | Recommendation
+Directive = Matrix | Finding | Metadata | HandsOn | Threat | Summary | Team | Recommendation
+
+
+@dataclass(frozen=True, slots=True)
+class DirectiveText:
+    """A review directive as both writers lay it out: name, argument, options and body."""
+
+    name: str
+    argument: str
+    options: dict[str, str]
+    #: a Markdown body (converted for rST), or None
+    markdown: str | None = None
+    #: a YAML body (the same in both formats), or None
+    data: Any = None
+
+
+def review_text(directive: Review) -> DirectiveText:
+    """What a summary, a team or a recommendation is written as, in either format."""
+    if isinstance(directive, Summary):
+        options = {
+            key: value
+            for key, value in (
+                ("completed", directive.completed),
+                ("tracking-issue", directive.tracking_issue),
+                ("website", directive.website),
+            )
+            if value
+        }
+        return DirectiveText("assessment-summary", "", options, directive.body or None)
+    if isinstance(directive, Team):
+        return DirectiveText("assessment-team", "", {}, data=directive.roles)
+    options = {"audience": directive.audience}
+    if directive.addressed_by:
+        options["addressed-by"] = " ".join(directive.addressed_by)
+    return DirectiveText("recommendation", directive.title, options, directive.body or None)
 
 
 @dataclass(slots=True)

@@ -32,8 +32,8 @@ heading and table row in the report, so that nothing is dropped silently
 Modules: :mod:`.state` (shared state), :mod:`.title` (title, project, outline),
 :mod:`.toc`, :mod:`.sections`, :mod:`.listsections`, :mod:`.handson`,
 :mod:`.matrices`, :mod:`.findings`, :mod:`.metadata`, :mod:`.securitylinks`,
-:mod:`.stride` and :mod:`.lightweight` (threat catalogues), :mod:`.kept`, :mod:`.html`
-(the recognisers), :mod:`.cells` (table cells),
+:mod:`.stride` and :mod:`.lightweight` (threat catalogues), :mod:`.kept`, :mod:`.html`,
+:mod:`.review` (the recognisers), :mod:`.cells` (table cells),
 :mod:`.parents` (a container section's content to its first sub-section),
 :mod:`.finish`.
 """
@@ -56,6 +56,7 @@ from .listsections import list_item_sections
 from .matrices import threat_matrix_table
 from .metadata import METADATA_FIELDS, metadata_table
 from .parents import fill_first_child
+from .review import readme_lines, readme_links, review_content, review_heading, summary_before_toc
 from .sections import bold_line_section, section_heading, sub_heading
 from .securitylinks import security_links_table
 from .state import ImportState
@@ -101,6 +102,10 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     toc_heading,
     assessment_of_heading,
     threat_heading,
+    review_heading,
+    readme_lines,
+    readme_links,
+    review_content,
     section_heading,
     threat_model_heading,
     stride_heading,
@@ -125,6 +130,7 @@ def import_markdown(
     report = Report(Path(filename).name, outline.name, project or "")
     state = ImportState(outline, report, project, in_list_item=IN_LIST_ITEM)
     state.read(blocks, RECOGNISERS)
+    summary_before_toc(state)
     if state.project is None:
         state.project = guess_project(title, filename)
         report.note(None, f"project name {state.project!r} guessed (override: --project)")

@@ -12,7 +12,16 @@ import re
 from typing import TYPE_CHECKING
 
 from ..mdparse import github_slug, parse_blocks, slug_source_text, unique_slug
-from ..model import CellTable, Finding, Item, Markdown, SubHeading, page_title
+from ..model import (
+    CellTable,
+    Finding,
+    Item,
+    Markdown,
+    Recommendation,
+    SubHeading,
+    Summary,
+    page_title,
+)
 from ..sanitize import LinkContext, sanitize_lines
 from .state import Part
 
@@ -103,6 +112,9 @@ def _make_safe(pending: Pending, context: LinkContext) -> None:
     for directive in pending.section.directives:
         if isinstance(directive, Finding) and directive.notes:
             directive.notes = "\n".join(sanitize_text(directive.notes, directive.line - 1, context))
+        elif isinstance(directive, Summary | Recommendation) and directive.body:
+            safe = "\n".join(sanitize_text(directive.body, directive.line - 1, context))
+            directive.body = re.sub(r"\n\s*\n(?:\s*\n)+", "\n\n", safe).strip("\n")
 
 
 def sanitize_text(text: str, start: int, context: LinkContext) -> list[str]:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..mdparse import Block
     from .state import ImportState
 
-_MARKER = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]+|$)")
+LIST_MARKER = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]+|$)")
 #: the lead phrase of an item: bold text, a link, or a short phrase ending in "." or ":"
 _LEADS = (
     re.compile(r"^(?P<lead>(\*\*|__)(?P<t>[^*_]+?)\2)\s*[.:]?(?:\s+|$)"),
@@ -42,7 +42,7 @@ def list_item_sections(state: ImportState, block: Block) -> bool:
     for index, item in enumerate(items):
         if item.map is None:
             return False
-        marker = _MARKER.match(block.lines[item.map[0] - block.start])
+        marker = LIST_MARKER.match(block.lines[item.map[0] - block.start])
         if marker is None:
             return False
         rest = block.lines[item.map[0] - block.start][marker.end() :]
@@ -70,7 +70,7 @@ def list_item_sections(state: ImportState, block: Block) -> bool:
             offset + 1, f"list item {plain_text(lead_text)!r} is section {section.key}"
         )
         state.start_section(section, section.title, offset + 1, 99)
-        content = "\n".join(_item_content(lines, lead_text)) + "\n"
+        content = "\n".join(item_content(lines, lead_text)) + "\n"
         state.read(parse_blocks(content, offset=offset), state.in_list_item)
     return True
 
@@ -92,10 +92,10 @@ def _opens_subsection(
     )
 
 
-def _item_content(lines: list[str], lead: str) -> list[str]:
+def item_content(lines: list[str], lead: str) -> list[str]:
     """A list item's lines without its marker and lead phrase, unindented."""
     first = lines[0]
-    marker = _MARKER.match(first)
+    marker = LIST_MARKER.match(first)
     assert marker is not None
     indent = len(marker.group(0).expandtabs(4))
     rest = first[marker.end() :]

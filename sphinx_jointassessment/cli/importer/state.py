@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
     from ...outline import Outline, OutlineSection
-    from ..model import HandsOn, Metadata, Report
+    from ..model import HandsOn, Metadata, Report, Summary, Team
+    from .review import ReviewPart
 
 Recogniser = Callable[["ImportState", Block], bool]
 
@@ -104,6 +105,13 @@ class ImportState:
     matrix_names: set[str] = field(default_factory=set)
     finding_ids: set[str] = field(default_factory=set)
     catalogue: Catalogue = field(default_factory=Catalogue)
+    #: 0-based line where a hand-made table of contents starts (what precedes it may be a
+    #: joint assessment's summary, see :mod:`.review`)
+    toc_line: int | None = None
+    #: the joint review's directives (one each) and the README part being read
+    summary: Summary | None = None
+    team: Team | None = None
+    review_part: ReviewPart | None = None
     _table: tuple[Block, GfmTable] | None = field(default=None, init=False, repr=False)
 
     @property

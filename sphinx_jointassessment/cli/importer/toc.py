@@ -41,6 +41,7 @@ def table_of_contents(state: ImportState, block: Block) -> bool:
         state.in_toc = False
     if not state.sections and is_toc(block):
         state.in_toc = True
+        state.toc_line = block.start if state.toc_line is None else state.toc_line
         _note_dropped(state, block)
         return True
     return False
@@ -51,6 +52,8 @@ def toc_heading(state: ImportState, block: Block) -> bool:
     if block.kind != "heading" or normalize_title(plain_text(block.title)) not in TOC_TITLES:
         return False
     state.in_toc = True
+    if not state.sections and state.toc_line is None:
+        state.toc_line = block.start
     state.report.headings_other += 1
     return True
 
