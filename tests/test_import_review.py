@@ -20,9 +20,11 @@ from sphinx_jointassessment.cli.check import build_assessment
 from sphinx_jointassessment.cli.importcmd import convert
 from sphinx_jointassessment.cli.importer.review import audience_of, parse_completed, people
 from sphinx_jointassessment.cli.main import main
+from sphinx_jointassessment.cli.mdparse import markdown_parser, plain_text, read_markdown
 from sphinx_jointassessment.cli.model import Recommendation, Summary, Team
 
 from .markdownlint import find_markdownlint, run_markdownlint
+from .test_import_reference import haystack, words
 
 DATA = Path(__file__).parent / "data"
 WASMEDGE = DATA / "reference" / "assessments" / "wasmedge__joint-assessment.md"
@@ -114,6 +116,55 @@ def test_imported_review_builds_its_readme(fmt, tmp_path):
     assert len(data["team"]["reviewers"]) == 5
     if find_markdownlint() is not None:
         assert run_markdownlint(result.outdir / "README.md") == []
+
+
+def _source_lines(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every line of text of the source: paragraphs, list items, headings."""
+    lines = []
+    for token in markdown_parser().parse(read_markdown(path)):
+        if token.type == "inline" and token.map is not None:
+            for offset, line in enumerate(token.content.split("\n")):
+                lines.append((token.map[0] + offset + 1, line))
+    return lines
+
+
+@pytest.mark.parametrize("fmt", ["myst", "rst"])
+def test_every_line_of_the_joint_readme_is_submitted(fmt, tmp_path):
+    """Imported and built, each line of the README reaches the files submitted for a joint
+    review (the assessment and its README, SPEC section 4), its words in the order written;
+    the date and the people lines are data, written in the template's layout."""
+    out = tmp_path / "docs"
+    assert main(["import", str(WASMEDGE), "-o", str(out), "--format", fmt]) == 0
+    result = build_assessment(out, tmp_path / "build")
+    readme = (result.outdir / "README.md").read_text(encoding="utf-8")
+    own = (result.outdir / "joint-assessment.md").read_text(encoding="utf-8")
+    submitted = haystack(own + "\n\n" + readme)
+    lines = _source_lines(WASMEDGE)
+    assert len(lines) == 37
+    for line, text in lines:
+        label, _sep, value = text.partition(": ")
+        if label == "Completed":
+            assert parse_completed(value) == "2025-07-01"
+            assert "\nCompleted: 01 Jul 2025\n" in readme
+        elif label in {"Security reviewers", "Project security lead", "Project team"}:
+            for person in people(value):
+                name, handle = person.rsplit(" @", 1)
+                assert f"{name} ([@{handle}](https://github.com/{handle}))" in " ".join(
+                    readme.split()
+                ), (line, person)
+        else:
+            assert words(plain_text(text)) in submitted, f"line {line}: {text!r}"
+    # the README's parts are in the README, in the template's order
+    parts = [
+        "## Summary",
+        "## Recommendations",
+        "### CNCF recommendations",
+        "### Project recommendations",
+        "### Additional recommendations",
+        "Tracking issue:",
+    ]
+    places = [readme.index(part) for part in parts]
+    assert places == sorted(places)
 
 
 SUGGESTIONS = """\
