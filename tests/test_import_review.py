@@ -272,3 +272,15 @@ def test_any_readme_imports(pieces):
             assert parse_completed(directive.completed) == directive.completed
     myst_pages(assessment)
     rst_pages(assessment)
+
+
+@given(text=st.one_of(st.text(max_size=40), st.from_regex(r"\d{1,4}[ ./-]\w{1,9}[ ./-]\d{1,4}")))
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+def test_readme_line_parsers_never_raise(text):
+    """The README's date, people and heading readers on any text."""
+    completed = parse_completed(text)
+    if completed is not None:
+        assert parse_completed(completed) == completed
+    assert all(person.strip() for person in people(text))
+    is_list, audience = audience_of(text)
+    assert audience is None or is_list

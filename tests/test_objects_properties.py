@@ -15,7 +15,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_jointassessment import attack_risk, finding, hands_on, metadata, security_issue
+from sphinx_jointassessment import (
+    attack_risk,
+    finding,
+    hands_on,
+    metadata,
+    recommendation,
+    security_issue,
+    summary,
+    team,
+)
 from sphinx_jointassessment.links import (
     WEB_SCHEMES,
     looks_like_url,
@@ -78,6 +87,65 @@ def test_parse_issue_never_raises(title, options):
     _json_ok(issue)
     security_issue.render_issue(issue, None)
     security_issue.sort_key(issue)
+
+
+@given(title=line, options=options_for(recommendation.OPTIONS))
+def test_parse_recommendation_never_raises(title, options):
+    model, problems = recommendation.parse_recommendation(title, options)
+    _json_ok(model)
+    assert model.audience in (None, *recommendation.AUDIENCES)
+    assert model.status in (None, *recommendation.STATUSES)
+    assert all(uri_scheme(url) in WEB_SCHEMES for url in model.addressed_by)
+    recommendation.render_fields(model, "index")
+    recommendation.heading(None, model)
+    assert all(problem.code.value for problem in problems)
+
+
+@given(options=options_for(summary.OPTIONS))
+def test_parse_summary_never_raises(options):
+    model, problems = summary.parse_summary(options)
+    _json_ok(model)
+    refused = [url for url in (model.tracking_issue, model.website) if url and url_problem(url)]
+    assert len([p for p in problems if p.code.value == "bad-url"]) == len(refused)
+    for shown in (summary.facts(model), summary.facts(model, readme=True)):
+        for node in shown:
+            for link in node.findall(nodes.reference):
+                assert uri_scheme(link["refuri"]) in WEB_SCHEMES
+
+
+#: YAML bodies an ``assessment-team`` may be given: its keys with any values, and any text
+team_keys = st.sampled_from([*team.ROLES, "conflicts", "reviewer", "hard", "soft", "x"])
+team_values = st.recursive(
+    st.one_of(value, st.none(), st.integers()),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(team_keys, children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(body=st.one_of(st.dictionaries(team_keys, team_values, max_size=6), st.text(max_size=200)))
+def test_parse_team_never_raises(body):
+    text = body if isinstance(body, str) else json.dumps(body)
+    try:
+        data = load_yaml(text, YamlLimits(4096))
+    except YamlProblem:
+        return
+    model, problems = team.parse_team(data)
+    _json_ok(model)
+    team.render_team(model)
+    team.render_conflicts(model)
+    assert {key for key, _people in model.roles} <= set(team.ROLES)
+    assert all(problem.line is None or problem.line >= 1 for problem in problems)
+
+
+@given(text=st.one_of(line, st.from_regex(r"[\w .]{0,12}\(?@[\w-]{0,40}\)?", fullmatch=True)))
+def test_parse_person_never_raises(text):
+    person, problem = team.parse_person(text)
+    if person.handle is not None:
+        assert problem is None
+        assert person.profile == f"https://github.com/{person.handle}"
+    team.person_nodes([person])
 
 
 @given(options=options_for(metadata.OPTIONS), stage=st.booleans())
