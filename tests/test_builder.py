@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from sphinx_jointassessment.outline import load_outline
 
 from .conftest import REFERENCE, ROOTS, parse_warnings
-from .markdownlint import require_markdownlint, run_markdownlint
+from .markdownlint import find_markdownlint, require_markdownlint, run_markdownlint
 
 SCHEMA = (
     Path(__file__).resolve().parents[1]
@@ -245,6 +246,41 @@ def test_example_project_builds_without_any_warning(make_app, tmp_path):
     assert data["problems"] == []
     assert len(data["threat_matrices"]) == 3
     assert {f["id"] for f in data["findings"]} == {"1", "2", "3"}
+    _example_delivers_the_review(src / "_jointassessment" / "jointassessment", data)
+
+
+def _example_delivers_the_review(outdir: Path, data: dict[str, Any]) -> None:
+    """The example's review outcome (issue 14): a summary and a team, recommendations for each
+    audience, an open security issue scored from its CVSS vector, and the joint README; both
+    Markdown files pass the CNCF linter."""
+    assert data["summary"]["completed"] == "2026-03-20"
+    assert [p["handle"] for p in data["team"]["reviewers"]] == ["jdoe", "rkumar"]
+    assert [p["handle"] for p in data["team"]["project_security_lead"]] == ["alima"]
+    assert {r["audience"] for r in data["recommendations"]} == {"project", "cncf", "additional"}
+    scored = [i for i in data["security_issues"] if i["state"] == "open" and i["cvss"]]
+    assert [(i["cvss_version"], i["score"], i["severity"]) for i in scored] == [
+        ("3.1", 6.5, "medium")
+    ]
+    readme = (outdir / "README.md").read_text(encoding="utf-8")
+    parts = [
+        "# Kestrel TAG-Security Security Assessment\n\nCompleted: 20 Mar 2026\n",
+        "\nSecurity reviewers: ",
+        "\nProject security lead: ",
+        "\n## Background\n",
+        "\n## Summary\n",
+        "\n### CNCF recommendations\n",
+        "\n### Project recommendations\n",
+        "\n### Additional recommendations\n",
+        "\nTracking issue: <https://github.com/cncf/toc/issues/1234>\n",
+    ]
+    places = [readme.find(part) for part in parts]
+    assert -1 not in places, list(zip(parts, places, strict=True))
+    assert places == sorted(places), list(zip(parts, places, strict=True))
+    assessment = (outdir / "joint-assessment.md").read_text(encoding="utf-8")
+    assert assessment.index("**Design**:") < assessment.index("## Table of Contents")
+    if find_markdownlint() is not None:
+        assert run_markdownlint(outdir / "README.md") == []
+        assert run_markdownlint(outdir / "joint-assessment.md") == []
 
 
 def test_example_with_a_section_removed_and_template_text_fails(make_app, tmp_path):
