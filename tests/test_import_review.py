@@ -209,6 +209,42 @@ def test_suggestions_and_addressed_in(tmp_path):
     )
 
 
+SEVERITIES = """\
+# Kestrel TAG-Security Security Assessment
+
+## Summary
+
+Sound.
+
+### Project recommendations
+
+1. Control recommendation (SEVERITY: Medium): rotate the signing key.
+2. Logging recommendation [severity: LOW]
+3. Naming recommendation (SEVERITY: unclear)
+"""
+
+
+def test_a_severity_in_the_text_is_the_recommendations_severity(tmp_path):
+    source = tmp_path / "kestrel__joint-assessment.md"
+    source.write_text(SEVERITIES, encoding="utf-8")
+    _summary, _team, recommendations = _review(source)
+    assert [(r.title, r.severity) for r in recommendations] == [
+        ("Control recommendation (SEVERITY: Medium): rotate the signing key.", "medium"),
+        ("Logging recommendation [severity: LOW]", "low"),
+        ("Naming recommendation (SEVERITY: unclear)", ""),
+    ]
+    out = tmp_path / "docs"
+    assert main(["import", str(source), "-o", str(out)]) == 0
+    assert ":severity: medium\n" in (out / "index.md").read_text(encoding="utf-8")
+    result = build_assessment(out, tmp_path / "build")
+    data = json.loads((result.outdir / "joint-assessment.json").read_text(encoding="utf-8"))
+    assert [(r["title"], r["severity"]) for r in data["recommendations"]] == [
+        ("Control recommendation (SEVERITY: Medium): rotate the signing key.", "medium"),
+        ("Logging recommendation [severity: LOW]", "low"),
+        ("Naming recommendation (SEVERITY: unclear)", None),
+    ]
+
+
 def test_readme_values():
     assert parse_completed("01 07 2025") == "2025-07-01"
     assert parse_completed("29 Jan 2025") == "2025-01-29"
@@ -245,6 +281,7 @@ README_PIECES = (
     "## Overview",
     "- one [x](javascript:alert(1))\n  - Addressed in <https://example.org/pr/1>\n- two",
     "1. first\n2. second\n   * Addressed by: [pr](https://example.org/2)",
+    "- Control recommendation (SEVERITY: Medium)\n- [severity: x] (severity:high)",
     "| a | b |\n| - | - |\n| 1 | 2 |",
     "<b>raw</b>",
     "**Design**: text with `code`.",
@@ -267,6 +304,7 @@ def test_any_readme_imports(pieces):
     for directive in assessment.preamble.directives:
         if isinstance(directive, Recommendation):
             assert directive.audience in ("project", "cncf", "additional")
+            assert directive.severity in ("", "critical", "high", "medium", "low", "informational")
             assert all(url.startswith(("http://", "https://")) for url in directive.addressed_by)
         if isinstance(directive, Summary) and directive.completed:
             assert parse_completed(directive.completed) == directive.completed

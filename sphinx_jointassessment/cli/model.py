@@ -161,6 +161,8 @@ class Recommendation:
     line: int
     #: the heading of the list it came from, kept above the directives on the page
     group: str = ""
+    #: a severity the text states ("(SEVERITY: Medium)"), lower case; the text keeps it too
+    severity: str = ""
 
 
 Review = Summary | Team | Recommendation
@@ -196,6 +198,8 @@ def review_text(directive: Review) -> DirectiveText:
     if isinstance(directive, Team):
         return DirectiveText("assessment-team", "", {}, data=directive.roles)
     options = {"audience": directive.audience}
+    if directive.severity:
+        options["severity"] = directive.severity
     if directive.addressed_by:
         options["addressed-by"] = " ".join(directive.addressed_by)
     return DirectiveText("recommendation", directive.title, options, directive.body or None)

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...finding import SEVERITIES
 from ...outline import normalize_title
 from ..mdparse import plain_text
 from ..model import Recommendation, Summary, Team
@@ -63,6 +64,8 @@ _AUDIENCES = {
     "additional": "additional",
     "other": "additional",
 }
+#: "Control recommendation (SEVERITY: Medium)", "[Severity: high]": a severity stated in the text
+_SEVERITY = re.compile(r"[(\[]\s*severity\s*:\s*(?P<severity>[A-Za-z]+)\s*[)\]]", re.IGNORECASE)
 _ADDRESSED = re.compile(r"^\s*addressed\s+(?:in|by)\s*:?\s*(?P<links>.+)$", re.IGNORECASE)
 _MONTHS = {
     name: number
@@ -280,7 +283,17 @@ def _recommendation(lines: list[str], line: int, audience: str, heading: str) ->
     if plain_text(title) != title:  # markup in it: the text keeps it, the title is plain
         body = "\n".join([first, *kept]).strip()
         title = _first_sentence(plain_text(title))
-    return Recommendation(title, audience, body, list(dict.fromkeys(addressed)), line, heading)
+    stated = _SEVERITY.search(first)
+    severity = stated["severity"].casefold() if stated else ""
+    return Recommendation(
+        title,
+        audience,
+        body,
+        list(dict.fromkeys(addressed)),
+        line,
+        heading,
+        severity if severity in SEVERITIES else "",
+    )
 
 
 def _first_sentence(text: str) -> str:
