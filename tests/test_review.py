@@ -212,6 +212,9 @@ def test_recommendations_are_numbered_by_audience_in_document_order(app):
     links = {a.get_text(): a["href"] for a in page.select("a.reference.internal")}
     assert links["PROJECT-2"].startswith("#ja-recommendation")
     assert links["CNCF-7"] == "#ja-recommendation-CNCF-7"
+    # ja:issue finds a security issue in either state, on its page
+    assert links["CVE-2025-12345"] == "issues.html#ja-issue-CVE-2025-12345"
+    assert links["CVE-2022-0001"] == "issues.html#ja-issue-CVE-2022-0001"
     finding = page.select_one(".ja-recommendation a[href='#ja-finding-1']")
     assert finding is not None
     names = inventory_names(app.outdir / "objects.inv", "ja:recommendation")
