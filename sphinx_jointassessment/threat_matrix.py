@@ -100,6 +100,14 @@ def cell_key(matrix_id: str, victim: str, attacker: str) -> str:
 # -- parsing -------------------------------------------------------------------------------
 
 _TOP_KEYS = ("components", "cells")
+#: components of one matrix at most: a table of n x n cells, and n x n pairs to check.
+#: Real matrices have a handful; 500 components (3.4 KB of YAML) took 2 minutes and
+#: 1.5 GB to build. Documented in docs/reference/directives.md and SECURITY.md.
+MAX_COMPONENTS = 50
+#: cells of one matrix at most: one per pair of the most components allowed
+MAX_CELLS = MAX_COMPONENTS * MAX_COMPONENTS
+#: missing pairs named in the problem; the others are counted
+NAMED_MISSING = 10
 _ENTRY_KEYS = ("label", "text", "score")
 _CELL_KEYS = ("victim", "attacker", "status", "entries", "notes", *_ENTRY_KEYS)
 
@@ -113,14 +121,26 @@ def parse_matrix(
     if top is None:
         return None, reader.problems
     reader.check_keys(top, "the body", _TOP_KEYS, required=_TOP_KEYS, top_level=True)
-    components = []
-    for name, line in reader.text_list(top, "components", "the body"):
+    names = reader.text_list(top, "components", "the body")
+    raw_cells = reader.sequence(top, "cells", "the body")
+    for what, count, limit in (
+        ("components", len(names), MAX_COMPONENTS),
+        ("cells", len(raw_cells or ()), MAX_CELLS),
+    ):
+        if count > limit:
+            reader.problem(
+                Code.INPUT_TOO_LARGE,
+                f"the matrix has {count} {what}, over the limit of {limit}",
+                top.line_of(what),
+            )
+            return None, reader.problems
+    components: list[str] = []
+    for name, line in names:
         if name in components:
             reader.problem(Code.SCHEMA, f"component {name!r} is declared twice", line)
         else:
             components.append(name)
     cells = []
-    raw_cells = reader.sequence(top, "cells", "the body")
     for index, raw in enumerate(raw_cells or ()):
         cell = _parse_cell(reader, raw, raw_cells.line_of(index) if raw_cells else None, config)
         if cell is not None:
@@ -236,16 +256,20 @@ def validate_matrix(matrix: ThreatMatrix) -> list[BlockProblem]:
             continue
         seen[pair] = cell
     missing = [
-        f"{victim}/{attacker}"
+        (victim, attacker)
         for victim in matrix.components
         for attacker in matrix.components
         if (victim, attacker) not in seen
     ]
     if missing:
+        named = ", ".join(f"{victim}/{attacker}" for victim, attacker in missing[:NAMED_MISSING])
+        more = len(missing) - NAMED_MISSING
         problems.append(
             BlockProblem(
                 Code.MATRIX_MISSING_CELL,
-                f"no cell for victim/attacker {', '.join(missing)}",
+                f"no cell for {len(missing)} victim/attacker "
+                f"{'pair' if len(missing) == 1 else 'pairs'}: {named}"
+                + (f" and {more} more" if more > 0 else ""),
                 None,
             )
         )
@@ -351,12 +375,15 @@ def render_matrix(
         header += _entry(_user_paragraph(attacker, source))
     body = nodes.tbody()
     group += body
+    by_pair: dict[tuple[str, str], Cell] = {}
+    for known in matrix.cells:  # the first of duplicates, as ThreatMatrix.cell gives
+        by_pair.setdefault((known.victim, known.attacker), known)
     for victim in matrix.components:
         row = nodes.row()
         body += row
         row += _entry(_victim(victim, source), classes=["ja-victim"])
         for attacker in matrix.components:
-            cell = matrix.cell(victim, attacker)
+            cell = by_pair.get((victim, attacker))
             if cell is None:
                 row += _entry(nodes.paragraph(text=_("(missing)")), classes=["ja-missing"])
                 continue

@@ -370,3 +370,30 @@ def test_a_from_section_holding_the_assessment_is_not_copied_into_itself(
     assert markdown.count("# Joint-assessment of") == 1
     background = markdown.split("### Background", 1)[1].split("\n## ", 1)[0]
     assert "Text." in background  # the section itself is copied
+
+
+def test_matrix_size_is_bounded_and_missing_cells_counted(hostile):
+    """Item 6: 51 components are refused; 143 missing pairs are one short problem."""
+    _srcdir, html, _assessment = hostile
+    records = [r for r in warning_records(html.warnings) if "matrix-missing-cell" in (r.type or "")]
+    message = next(r.message for r in records if "'Missing cells are counted" in r.message)
+    assert "no cell for 143 victim/attacker pairs: M0/M1, M0/M2," in message
+    assert message.endswith("and 133 more")
+    assert len(message) < 300
+    assert "ja-matrix-many-missing" in html.page("limits")
+
+
+def test_a_matrix_with_more_cells_than_pairs_is_refused(tmp_path):
+    """Item 6: cells are bounded too (2,500, one per pair of 50 components)."""
+    cells = "\n".join(
+        f"     - {{victim: A, attacker: A, label: N/A, text: '{n}'}}" for n in range(2501)
+    )
+    srcdir = _project(
+        tmp_path,
+        {"index.rst": f"T\n=\n\n.. threat-matrix:: M\n\n   components: [A]\n   cells:\n{cells}\n"},
+    )
+    conf = srcdir / "conf.py"
+    conf.write_text(conf.read_text().replace("= 4000", "= 1_000_000"), encoding="utf-8")
+    built = build(srcdir, "html")
+    assert codes_at(warning_records(built.warnings)) == {("index.rst", 7, "input-too-large")}
+    assert "2501 cells, over the limit of 2500" in built.warnings
