@@ -21,6 +21,7 @@ from .hands_on import setup_hands_on
 from .i18n import setup_i18n
 from .latex_anchors import setup_latex_anchors
 from .latex_tables import setup_latex_tables
+from .latex_text import setup_latex_text
 from .metadata import setup_metadata
 from .outline_checks import setup_outline_checks
 from .placeholders import setup_placeholders
@@ -30,6 +31,7 @@ from .section import setup_section
 from .security_issue import setup_security_issue
 from .stylesheet import setup_stylesheet
 from .summary import setup_summary
+from .surrogates import setup_surrogates
 from .team import setup_team
 from .threat import setup_threat
 from .threat_matrix import setup_threat_matrix
@@ -42,7 +44,8 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 #: bumped whenever what the extension stores in the environment changes shape
-ENV_VERSION = 6  # 5: numbered ids, changes recorded by kind; 6: the review's objects
+ENV_VERSION = 7  # 5: numbered ids, changes recorded by kind; 6: the review's objects;
+# 7: bodies know whether they hold footnotes
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -53,6 +56,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_placeholders(app)
     setup_checks(app)
     setup_threat_matrix(app)
+    setup_surrogates(app)
     setup_bodies(app)
     setup_attack_risk(app)
     setup_risk_map(app)
@@ -73,6 +77,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_latex_anchors(app)
     setup_latex_tables(app)
     setup_stylesheet(app)
+    setup_latex_text(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

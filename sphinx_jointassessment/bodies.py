@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from sphinx.application import Sphinx
-    from sphinx.util.docutils import SphinxDirective
 
     from .body import Body
     from .directive import AssessmentDirective
@@ -34,15 +33,56 @@ if TYPE_CHECKING:
 BODY_CLASS = "ja-body"
 #: class of ``assessment-section`` content, made safe the same way
 SECTION_CLASS = "ja-section"
+#: elements nested in one body at most (twenty levels of lists), as YAML bodies are
+#: bounded: a hundred levels of lists made pickling the body (and then the page)
+#: exceed Python's recursion limit, and stopped the build
+MAX_BODY_DEPTH = 40
 
 
-def parse_body(directive: SphinxDirective, classes: Iterable[str] = ()) -> nodes.container:
+def parse_body(directive: AssessmentDirective, classes: Iterable[str] = ()) -> nodes.container:
     """The directive's content parsed as normal markup (rST or MyST), in a container."""
     container = nodes.container(classes=[BODY_CLASS, *classes])
     directive.set_source_info(container)
     if directive.content:
-        container.extend(directive.parse_content_to_nodes())
+        parse_bounded(directive, container)
     return container
+
+
+def parse_bounded(
+    directive: AssessmentDirective, body: nodes.Element, *, allow_section_headings: bool = False
+) -> None:
+    """Parse the directive's content into *body*, unless it nests too deeply.
+
+    Content nested deeper than :data:`MAX_BODY_DEPTH` is reported and left out (the
+    body stays empty); so is content so deep that docutils' own parser exceeds
+    Python's recursion limit (hundreds of levels) before there is anything to count.
+    """
+    try:
+        body.extend(directive.parse_content_to_nodes(allow_section_headings=allow_section_headings))
+    except RecursionError:
+        del body[:]
+    else:
+        if nesting_depth(body, MAX_BODY_DEPTH) <= MAX_BODY_DEPTH:
+            return
+        del body[:]
+    directive.report(
+        Code.INPUT_TOO_LARGE,
+        f"the body nests markup more than {MAX_BODY_DEPTH} levels deep (lists in lists...); "
+        "it is not shown",
+    )
+
+
+def nesting_depth(root: nodes.Element, limit: int) -> int:
+    """How deep elements nest under *root* (its children are 1), counted up to *limit* + 1."""
+    deepest = 0
+    stack = [(child, 1) for child in root.children if isinstance(child, nodes.Element)]
+    while stack and deepest <= limit:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend(
+            (child, depth + 1) for child in node.children if isinstance(child, nodes.Element)
+        )
+    return deepest
 
 
 def block_too_large(directive: AssessmentDirective) -> bool:
@@ -92,7 +132,16 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
             domain.add_problem(problem)
             emit(env, problem)
     for body in recorded:
-        body.freeze()  # a pickled copy, detached from the page's document
+        node = body.node
+        if not body.freeze():  # a pickled copy, detached from the page's document
+            problem = Problem(
+                Code.INPUT_TOO_LARGE,
+                "the body nests too deeply to be copied; tables and the assessment leave it out",
+                docname,
+                node.line if node is not None else None,
+            )
+            domain.add_problem(problem)
+            emit(env, problem)
 
 
 def setup_bodies(app: Sphinx) -> None:

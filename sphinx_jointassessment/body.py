@@ -14,11 +14,15 @@ module has to know how a body is stored:
 * **Retargeting**: cross-references in a copy are resolved from the page showing it
   (as ``sphinx.ext.todo`` does); a relative ``:doc:`` target is first made absolute
   from the page it was written on, so it still names the same document.
+* **Footnotes**: a copy's footnotes have no ids either; each keeps the id it had
+  (:data:`FOOTNOTE_OF`) and each footnote and reference of one copy carries the same
+  :data:`COPY_OF` mark, so that :mod:`.footnotes` can pair them again on the page.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import pickle
 from typing import Any
 
@@ -28,12 +32,19 @@ from sphinx.util import docname_join
 
 #: the class by which Sphinx's html search index skips an element (Sphinx >= 8.2)
 NO_SEARCH = "no-search"
+#: attribute of a copied footnote: the id it had where it was written
+FOOTNOTE_OF = "ja-footnote-of"
+#: attribute of the footnotes and footnote references of one copy: the copy's mark
+COPY_OF = "ja-copy"
+#: marks of copies; they pair nodes within one build and never reach an output
+_COPIES = itertools.count(1)
+_NOTES = (nodes.footnote, nodes.footnote_reference)
 
 
 class Body:
     """A block's markup content: the live node while its page is read, then pickled."""
 
-    __slots__ = ("_has_xrefs", "_keep_ids", "_node", "_pickled")
+    __slots__ = ("_has_notes", "_has_xrefs", "_keep_ids", "_node", "_pickled")
 
     def __init__(self, node: nodes.Element, *, keep_ids: bool = False) -> None:
         self._node: nodes.Element | None = node
@@ -43,6 +54,8 @@ class Body:
         #: copies keep the ids of the original (content that says which parts of it
         #: belong elsewhere by their ids, as a section taken ``:from:`` does)
         self._keep_ids = keep_ids
+        #: whether it holds footnotes or footnote references (copies are marked)
+        self._has_notes = True
 
     @property
     def node(self) -> nodes.Element | None:
@@ -55,22 +68,38 @@ class Body:
             return not self._node.children
         return self._pickled is None
 
-    def freeze(self) -> None:
-        """Keep the body pickled, as every copy shows it, and let go of the page's nodes."""
+    def freeze(self) -> bool:
+        """Keep the body pickled, as every copy shows it, and let go of the page's nodes.
+
+        False when the body cannot be kept: nested so deeply that walking or pickling
+        it exceeds Python's recursion limit (the caller reports it; copies are empty).
+        """
         node = self._node
         if node is None:
-            return
+            return True
         self._node = None
         if not node.children:
-            return  # nothing to copy, ever: ``copy`` gives None
+            return True  # nothing to copy, ever: ``copy`` gives None
+        try:
+            self._pickled = self._pickle(node)
+        except RecursionError:
+            self._pickled = None
+            return False
+        return True
+
+    def _pickle(self, node: nodes.Element) -> bytes:
+        """*node* pickled as copies show it; the page's own node is left as it was."""
         saved = [
             (element, element["ids"], element["names"]) for element in node.findall(nodes.Element)
         ]
-        self._has_xrefs = False
-        for element, _ids, _names in saved:
+        self._has_xrefs = self._has_notes = False
+        for element, ids, _names in saved:
             if not self._keep_ids:
+                if isinstance(element, nodes.footnote) and ids:
+                    element[FOOTNOTE_OF] = ids[0]
                 element["ids"], element["names"] = [], []
             self._has_xrefs = self._has_xrefs or isinstance(element, addnodes.pending_xref)
+            self._has_notes = self._has_notes or isinstance(element, _NOTES)
         # the target of an embedded URI (```text <url>`_``) writes nothing: copies go
         # without it (one node fewer per link, in tables of thousands of rows)
         places = [
@@ -83,12 +112,14 @@ class Body:
         try:
             buffer = io.BytesIO()
             _BodyPickler(buffer, {id(element) for element in node.findall()}).dump(node)
-            self._pickled = buffer.getvalue()
+            return buffer.getvalue()
         finally:  # the page itself keeps what it had
             for parent, index, target in places:
                 parent.insert(index, target)
             for element, ids, names in saved:
                 element["ids"], element["names"] = ids, names
+                if isinstance(element, nodes.footnote):
+                    element.attributes.pop(FOOTNOTE_OF, None)
 
     def _fresh(self) -> nodes.Element | None:
         """An unshared copy without ids or names, or ``None`` when there is nothing."""
@@ -100,7 +131,18 @@ class Body:
         copy = self._node.deepcopy()
         if not self._keep_ids:
             for element in copy.findall(nodes.Element):
+                if isinstance(element, nodes.footnote) and element["ids"]:
+                    element[FOOTNOTE_OF] = element["ids"][0]
                 element["ids"], element["names"] = [], []
+        return copy
+
+    def _marked(self) -> nodes.Element | None:
+        """:meth:`_fresh`, its footnotes and their references marked as one copy."""
+        copy = self._fresh()
+        if copy is not None and self._has_notes:
+            mark = next(_COPIES)
+            for note in copy.findall(lambda node: isinstance(node, _NOTES)):
+                note[COPY_OF] = mark
         return copy
 
     def copy(self, docname: str, written_on: str | None = None) -> nodes.Element | None:
@@ -110,7 +152,7 @@ class Body:
         class: its words are indexed where they were written, and a search should not
         also list every table or assembled page that repeats them.
         """
-        copy = self._fresh()
+        copy = self._marked()
         if copy is None:
             return None
         if self._has_xrefs:
@@ -121,17 +163,17 @@ class Body:
 
     def content(self) -> list[nodes.Node]:
         """Copies of the body's children, for content that takes the body's place."""
-        copy = self._fresh()
+        copy = self._marked()
         return list(copy.children) if copy is not None else []
 
     # the environment pickles objects with their bodies: only the frozen form travels
-    def __getstate__(self) -> tuple[bytes | None, bool, bool]:
+    def __getstate__(self) -> tuple[bytes | None, bool, bool, bool]:
         self.freeze()
-        return (self._pickled, self._has_xrefs, self._keep_ids)
+        return (self._pickled, self._has_xrefs, self._has_notes, self._keep_ids)
 
-    def __setstate__(self, state: tuple[bytes | None, bool, bool]) -> None:
+    def __setstate__(self, state: tuple[bytes | None, bool, bool, bool]) -> None:
         self._node = None
-        self._pickled, self._has_xrefs, self._keep_ids = state
+        self._pickled, self._has_xrefs, self._has_notes, self._keep_ids = state
 
 
 def retarget_references(root: nodes.Element, docname: str) -> None:

@@ -32,6 +32,7 @@ from .assembly import assemble, outline_sections, own_content
 from .checks import project_problems
 from .config import get_config
 from .domain import JointAssessmentDomain, document_order, get_domain
+from .footnotes import link_copied_footnotes
 from .gemara import gemara_yaml
 from .images import copy_images
 from .kinds import Kind
@@ -154,6 +155,7 @@ def resolved_document(
     document.settings.env = env
     document += content
     fill(context, document)
+    link_copied_footnotes(document)
     env.apply_post_transforms(document, docname)
     return document
 

@@ -19,6 +19,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .domain import JointAssessmentDomain, get_domain, register_summary_sources
+from .footnotes import link_copied_footnotes
 from .problems import Code, Problem, emit
 
 if TYPE_CHECKING:
@@ -253,6 +254,7 @@ class FillPlaceholders(SphinxPostTransform):
         if pending:
             context = ResolveContext(self.env, self.env.current_document.docname)
             fill(context, self.document, pending)
+            link_copied_footnotes(self.document)
 
 
 class KeepOnlyOwnContentForLinkcheck(SphinxPostTransform):

@@ -18,7 +18,7 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util import logging
 
-from .bodies import block_too_large
+from .bodies import block_too_large, parse_bounded
 from .body import Body
 from .config import get_config
 from .directive import AssessmentDirective, add_assessment_directive
@@ -158,7 +158,7 @@ class AssessmentSectionDirective(AssessmentDirective):
         if from_label:
             container += self._from_note(title, from_label)
         elif has_content:
-            container += self.parse_content_to_nodes(allow_section_headings=True)
+            parse_bounded(self, container, allow_section_headings=True)
             for held in assembly_placeholders(container):
                 self.report(
                     Code.INPUT_TOO_LARGE,

@@ -116,6 +116,14 @@ def hostile(tmp_path_factory):
     return srcdir, html, assessment
 
 
+@pytest.fixture(scope="module")
+def hostile_latex(tmp_path_factory):
+    """The hostile project built with latex (issue 18: footnotes, surrogates, controls)."""
+    tmp_path = tmp_path_factory.mktemp("hostile-latex")
+    srcdir = hostile_project(tmp_path)
+    return srcdir, build(srcdir, "latex", builddir=tmp_path / "latex")
+
+
 def test_every_problem_has_its_code_at_its_line(hostile):
     srcdir, html, assessment = hostile
     for built in (html, assessment):
@@ -397,3 +405,86 @@ def test_a_matrix_with_more_cells_than_pairs_is_refused(tmp_path):
     built = build(srcdir, "html")
     assert codes_at(warning_records(built.warnings)) == {("index.rst", 7, "input-too-large")}
     assert "2501 cells, over the limit of 2500" in built.warnings
+
+
+def test_latex_builds_with_every_problem_at_its_line(hostile_latex):
+    """Items 8, 10 and 12: the LaTeX build finishes, each problem located as in html."""
+    srcdir, latex = hostile_latex
+    check_warnings(latex.warnings)
+    got = {item for item in codes_at(warning_records(latex.warnings)) if item[0] != "conf.py"}
+    want = expected(srcdir)
+    assert want <= got, f"missing: {sorted(want - got)}"
+    assert got <= want, f"unexpected: {sorted(got - want)}"
+
+
+def test_latex_has_no_character_pdflatex_cannot_typeset(hostile_latex):
+    """Item 12: no control, bidi or zero-width character; no half surrogate (item 8)."""
+    _srcdir, latex = hostile_latex
+    tex = (latex.outdir / "hostile.tex").read_text(encoding="utf-8")
+    assert not _BIDI_OR_CONTROL.search(tex), "a bidi or control character in the .tex"
+    assert "\u200b" not in tex
+    assert "\u200f" not in tex
+    assert "an override here, an isolate x, a mark" in tex
+    assert "Half \ufffd and a whole pair \U0001f600" in tex
+
+
+def test_copied_footnotes_are_footnotes_of_their_own(hostile, hostile_latex):
+    """Item 10: each copy of a body has its own footnote, linked from its reference."""
+    _srcdir, html, assessment = hostile
+    for name, page in html.all_pages().items():
+        soup = BeautifulSoup(page, "html.parser")
+        ids = {element["id"] for element in soup.select("[id]")}
+        for ref in soup.select("a.footnote-reference"):
+            assert ref["href"].lstrip("#") in ids, (name, ref)
+    copies = BeautifulSoup(html.page("injection"), "html.parser").select(
+        "table.ja-findings-table .footnote"
+    )
+    assert any("Inside the notes." in note.get_text() for note in copies)
+    _srcdir, latex = hostile_latex
+    tex = (latex.outdir / "hostile.tex").read_text(encoding="utf-8")
+    # LaTeX prints a page's footnote once; a copy with the same number refers to it
+    assert "Inside the notes." in tex
+    assert "\\sphinxfootnotemark[" in tex
+    markdown = (assessment.outdir / "joint-assessment.md").read_text(encoding="utf-8")
+    assert "Inside the notes." in markdown
+
+
+@pytest.mark.parametrize(
+    ("name", "levels"),
+    [("index.rst", 110), ("index.rst", 300), ("index.md", 110)],
+)
+def test_deeply_nested_bodies_are_refused_not_pickled(tmp_path, name, levels):
+    """Item 11: a hundred levels of lists in a body stopped the build (RecursionError)."""
+    if name.endswith(".rst"):
+        nested = "".join("   " + "  " * level + "- item\n\n" for level in range(levels))
+        page = f"T\n=\n\n.. finding:: F\n   :id: 1\n\n{nested}\n.. joint-assessment::\n"
+    else:
+        nested = "".join("  " * level + "- item\n" for level in range(levels))
+        page = f"# T\n\n```{{finding}} F\n:id: 1\n\n{nested}```\n\n```{{joint-assessment}}\n```\n"
+    srcdir = _project(tmp_path, {name: page})
+    conf = srcdir / "conf.py"
+    conf.write_text(conf.read_text().replace("= 4000", "= 1_000_000"), encoding="utf-8")
+    for builder in ("html", "jointassessment", "latex"):
+        built = build(srcdir, builder, builddir=tmp_path / builder)
+        codes = codes_at(warning_records(built.warnings))
+        allowed = {"input-too-large", "missing-section", "hands-on-inconsistent"}
+        assert {code for _name, _line, code in codes} <= allowed
+        if name.endswith(".rst"):  # MyST stops nesting lists at its own depth (20)
+            assert (name, 4, "input-too-large") in codes, codes
+
+
+def test_a_body_too_deep_to_pickle_is_not_kept():
+    """Item 11: past the parse-time bound, ``Body.freeze`` says so instead of raising."""
+    from docutils import nodes
+
+    from sphinx_jointassessment.body import Body
+
+    root = inner = nodes.container()
+    for _level in range(600):  # docutils finds a node's document up its parents: not more
+        child = nodes.container()
+        inner += child
+        inner = child
+    inner += nodes.paragraph(text="deep")
+    body = Body(root)
+    assert body.freeze() is False
+    assert body.copy("index") is None
