@@ -138,7 +138,7 @@ def fill(
     # the nearest of those written in a page (where a refused copy is reported)
     Waiting = tuple[ja_placeholder, frozenset[str], ja_placeholder | None]
     waiting: list[Waiting] = [(node, context.inside | inside, context.written) for node in pending]
-    titled: list[nodes.table] = []
+    titled: list[nodes.Element] = []
     for _round in range(8):
         if not waiting:
             break
@@ -166,7 +166,7 @@ def fill(
             for element in top.findall(nodes.Element):
                 if isinstance(element, ja_placeholder):
                     waiting.append((element, inner, written))
-                elif isinstance(element, nodes.table) and _needs_id(element):
+                elif _needs_id(element):
                     titled.append(element)
     for node, _outer, _origin in waiting:  # nested deeper than the bound: dropped
         node.replace_self([])
@@ -198,21 +198,29 @@ def _refuse_recursive(
     emit(context.env, problem)
 
 
-def _needs_id(table: nodes.table) -> bool:
-    return not table["ids"] and any(isinstance(child, nodes.title) for child in table.children)
+def _needs_id(element: nodes.Element) -> bool:
+    """A copied section, or a copied table with a caption: each needs an id."""
+    if element["ids"] or not isinstance(element, nodes.table | nodes.section):
+        return False
+    return isinstance(element, nodes.section) or any(
+        isinstance(child, nodes.title) for child in element.children
+    )
 
 
-def _identify_titled_tables(root: nodes.Node, tables: list[nodes.table]) -> None:
-    """Copied tables lose their ids; a table with a caption needs one for its permalink."""
+def _identify_titled_tables(root: nodes.Node, elements: list[nodes.Element]) -> None:
+    """Copies lose their ids; a captioned table needs one for its permalink, and a
+    section (a sub-heading of an ``assessment-section``) for its heading's anchor,
+    without which Sphinx's html writer fails."""
     used = {ident for element in root.findall(nodes.Element) for ident in element["ids"]}
-    number = 0
-    for table in tables:
-        if table["ids"] or table.parent is None:  # given one since, or replaced
+    numbers = {"table": 0, "section": 0}
+    for element in elements:
+        if element["ids"] or element.parent is None:  # given one since, or replaced
             continue
-        while f"ja-table-{number}" in used:
-            number += 1
-        table["ids"].append(f"ja-table-{number}")
-        used.add(f"ja-table-{number}")
+        kind = "table" if isinstance(element, nodes.table) else "section"
+        while f"ja-{kind}-{numbers[kind]}" in used:
+            numbers[kind] += 1
+        element["ids"].append(f"ja-{kind}-{numbers[kind]}")
+        used.add(element["ids"][-1])
 
 
 #: a numbered object's id (``T-3``) where it is shown in place: known once every page is read

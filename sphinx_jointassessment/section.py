@@ -9,6 +9,7 @@ The checks between sections (duplicate, empty, missing) are in :mod:`.outline_ch
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -30,6 +31,8 @@ from .problems import Code, setting_line
 from .template_text import find_placeholders
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
     from sphinx.util.typing import OptionSpec
@@ -158,7 +161,8 @@ class AssessmentSectionDirective(AssessmentDirective):
         if from_label:
             container += self._from_note(title, from_label)
         elif has_content:
-            parse_bounded(self, container, allow_section_headings=True)
+            with headings_kept_in(self, container):
+                parse_bounded(self, container, allow_section_headings=True)
             for held in assembly_placeholders(container):
                 self.report(
                     Code.INPUT_TOO_LARGE,
@@ -207,6 +211,35 @@ class AssessmentSectionDirective(AssessmentDirective):
         para += ref
         para += nodes.Text(".")
         return para
+
+
+@contextmanager
+def headings_kept_in(directive: AssessmentDirective, container: nodes.Element) -> Iterator[None]:
+    """Keep the sections of the content parsed in the block inside *container*.
+
+    Given content with headings, MyST appends each new section to the page's section
+    of the level above, wherever the directive is: the sub-headings and everything
+    after the first of them left the block (the assessment kept only what came
+    before it, silently). So the page's sections (and the document) around the
+    directive are watched while it parses, and what they gained is moved into
+    *container*, in order, as reStructuredText nests it.
+    """
+    current = getattr(getattr(directive.state, "inliner", None), "parent", None)
+    if not type(directive.state).__module__.startswith("myst_parser") or current is None:
+        yield
+        return
+    holders = []
+    while current is not None:
+        if isinstance(current, nodes.section | nodes.document):
+            holders.append((current, len(current.children)))
+        current = current.parent
+    yield
+    escaped: list[nodes.Node] = []
+    for holder, count in holders:
+        escaped.extend(holder.children[count:])
+        del holder[count:]
+    escaped.sort(key=lambda node: node.line or 0)
+    container.extend(escaped)
 
 
 # -- content for the assembled assessment --------------------------------------------------------

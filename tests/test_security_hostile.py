@@ -488,3 +488,47 @@ def test_a_body_too_deep_to_pickle_is_not_kept():
     body = Body(root)
     assert body.freeze() is False
     assert body.copy("index") is None
+
+
+SUB_HEADINGS = {
+    "index.rst": (
+        "T\n=\n\n.. assessment-section:: overview.background\n\n   Intro.\n\n   Sub\n   ---\n\n"
+        "   Text.\n\n   Deeper\n   ~~~~~~\n\n   Deep text.\n\n"
+        "   Sub two\n   -------\n\n   More.\n\n"
+        "After the block.\n\n.. assessment-section:: overview.goal\n\n   Starts with heading\n"
+        "   -------------------\n\n   Goal text.\n\nPage heading\n------------\n\n"
+        ".. joint-assessment::\n"
+    ),
+    "index.md": (
+        "# T\n\n```{assessment-section} overview.background\nIntro.\n\n## Sub\n\nText.\n\n"
+        "### Deeper\n\nDeep text.\n\n## Sub two\n\nMore.\n```\n\nAfter the block.\n\n"
+        "```{assessment-section} overview.goal\n## Starts with heading\n\nGoal text.\n```\n\n"
+        "## Page heading\n\n```{joint-assessment}\n```\n"
+    ),
+}
+
+
+def test_myst_section_keeps_its_sub_headings_as_rst_does(tmp_path):
+    """Item 9: MyST moved everything from a section's first heading on out of the block."""
+    results = {}
+    for name, page in SUB_HEADINGS.items():
+        folder = tmp_path / name.replace(".", "-")
+        folder.mkdir()
+        srcdir = _project(folder, {name: page})
+        html = build(srcdir, "html", builddir=folder / "html")
+        assessment = build(srcdir, "jointassessment", builddir=folder / "ja")
+        soup = BeautifulSoup(html.page("index"), "html.parser")
+        blocks = soup.select("div.ja-section")
+        headings = [[h.get_text().rstrip("¶") for h in b.select("h2, h3, h4")] for b in blocks]
+        assert headings == [["Sub", "Deeper", "Sub two"], ["Starts with heading"]], name
+        assert "After the block." not in blocks[0].get_text()
+        data = json.loads((assessment.outdir / "joint-assessment.json").read_text("utf-8"))
+        sections = {s["key"]: s["markdown"] for s in data["sections"]}
+        results[name] = (sections["overview.background"], sections["overview.goal"])
+    background, goal = results["index.md"]
+    assert results["index.md"] == results["index.rst"]
+    assert background == (
+        "Intro.\n\n#### Sub\n\nText.\n\n##### Deeper\n\nDeep text.\n\n#### Sub two\n\nMore.\n"
+    )
+    assert "#### Starts with heading" in goal
+    assert "Goal text." in goal
