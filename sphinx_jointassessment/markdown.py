@@ -467,11 +467,21 @@ def fenced_code(text: str, language: str | None = None, *, tab_width: int = 8) -
     nonblank = [line for line in lines if line.strip()]
     if nonblank and all(_DOLLAR_PROMPT.match(line) for line in nonblank):
         lines = [_DOLLAR_PROMPT.sub(r"\1", line) for line in lines]
-    lang = re.sub(r"[^A-Za-z0-9_+#.-]", "", (language or "").strip())
-    lang = _LANGUAGE_ALIASES.get(lang.lower(), lang)
+    lang = info_string(language)
     longest = max((len(run) for run in _BACKTICK_RUN.findall(text)), default=0)
     fence = "`" * max(3, longest + 1)
     return "\n".join([fence + (lang or "text"), *lines, fence])
+
+
+#: info strings that GitHub does not show as code but draws: a diagram, a formula, a
+#: map, a 3D model. A code block written so in the docs is shown as code there.
+DRAWN_LANGUAGES = frozenset({"mermaid", "math", "geojson", "topojson", "stl"})
+
+
+def info_string(language: str | None) -> str:
+    """The info string of a fence: only characters valid in one, Sphinx's aliases mapped."""
+    lang = re.sub(r"[^A-Za-z0-9_+#.-]", "", (language or "").strip())
+    return _LANGUAGE_ALIASES.get(lang.lower(), lang)
 
 
 # --------------------------------------------------------------------------
@@ -1220,7 +1230,11 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
         raise nodes.SkipNode
 
     def visit_literal_block(self, node: nodes.Element) -> None:
-        self.code_block(node.astext(), self._language(node))
+        """Code, as code: a language that GitHub would draw is written ``text``."""
+        language = self._language(node)
+        if info_string(language).lower() in DRAWN_LANGUAGES:
+            language = "text"
+        self.code_block(node.astext(), language)
 
     def visit_doctest_block(self, node: nodes.Element) -> None:
         self.code_block(node.astext(), "pycon")

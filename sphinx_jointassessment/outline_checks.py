@@ -22,6 +22,7 @@ from .kinds import Kind
 from .placeholders import ja_placeholder
 from .problems import Code, Problem, setting_line
 from .recommendation import has_audience
+from .sanitize import drawn_code_blocks
 from .section import KIND, assembly_placeholders, from_section, project_outline
 from .template_text import find_placeholders
 
@@ -37,8 +38,11 @@ if TYPE_CHECKING:
 
 
 #: what the checks need of a section taken ``:from:``: its page, whether it is empty,
-#: whether it holds the assembled assessment, and its template text (text, line)
-FromContent = tuple[str, bool, bool, list[tuple[str, int | None]]]
+#: whether it holds the assembled assessment, its template text (text, line) and the
+#: problems of its code blocks that GitHub would draw (code, message, line)
+FromContent = tuple[
+    str, bool, bool, list[tuple[str, int | None]], list[tuple[Code, str, int | None]]
+]
 
 
 def _from_content(
@@ -53,7 +57,8 @@ def _from_content(
     empty = not any(_shows_something(child) for child in content)
     placeholders = find_placeholders(element, config.placeholder_patterns)
     found_text = [(text, line) for text, _, line in placeholders]
-    return docname, empty, bool(assembly_placeholders(element)), found_text
+    drawn = [(code, message, line) for code, message, line, _ in drawn_code_blocks(element)]
+    return docname, empty, bool(assembly_placeholders(element)), found_text, drawn
 
 
 def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
@@ -84,7 +89,7 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
                 obj.lineno,
             )
             continue
-        docname, empty, holds_assembly, placeholders = found
+        docname, empty, holds_assembly, placeholders, drawn = found
         if empty:
             yield Problem(
                 Code.EMPTY_SECTION,
@@ -101,6 +106,8 @@ def check_sections(env: BuildEnvironment) -> Iterator[Problem]:
                 obj.docname,
                 obj.model.from_line or obj.lineno,
             )
+        for code, message, line in drawn:
+            yield Problem(code, f"{message} (in the section labelled {label!r})", docname, line)
         for text, line in placeholders:
             yield Problem(
                 Code.PLACEHOLDER,

@@ -9,7 +9,10 @@ section container is passed through :func:`sanitize` once its page is read:
 * an image from anything but ``http``/``https`` (``data:``, ``javascript:``) is shown
   as its alternative text (``bad-url``);
 * raw output (raw HTML, which MyST makes of inline ``<tags>``) is shown as text
-  (``schema``), except an HTML comment alone, which is kept as a comment.
+  (``schema``), except an HTML comment alone, which is kept as a comment;
+* a code block in a language that GitHub draws instead of showing it (``mermaid``,
+  ``math``, ``geojson``, ``topojson``, ``stl``) is reported (``schema``): the
+  Markdown writes it as plain code, as the docs show it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import re
 from docutils import nodes
 
 from .links import WEB_SCHEMES, uri_scheme
+from .markdown import DRAWN_LANGUAGES, info_string
 from .problems import Code
 
 #: one HTML comment and nothing else (``--!>`` also ends a comment in HTML)
@@ -86,6 +90,9 @@ def _sanitize(body: nodes.Element) -> list[tuple[Code, str, int | None, int]]:
             shown = nodes.inline(alt, alt, classes=["ja-unlinked"])
             inline = isinstance(image.parent, nodes.TextElement)
             image.replace_self(shown if inline else nodes.paragraph("", "", shown))
+    problems.extend(
+        (code, message, line, id(block)) for code, message, line, block in drawn_code_blocks(body)
+    )
     for raw in list(body.findall(nodes.raw)):
         line = _line(raw)
         text = raw.astext()
@@ -109,3 +116,20 @@ def _sanitize(body: nodes.Element) -> list[tuple[Code, str, int | None, int]]:
         else:
             raw.replace_self(nodes.literal_block(text, text, language="text"))
     return problems
+
+
+def drawn_code_blocks(root: nodes.Element) -> list[tuple[Code, str, int | None, nodes.Element]]:
+    """The problem of each code block in a language that GitHub draws (``mermaid``...).
+
+    The Markdown writes such a block as plain code, as the docs show it.
+    """
+    found = []
+    for block in root.findall(nodes.literal_block):
+        language = str(block.get("language") or "")
+        if info_string(language).lower() in DRAWN_LANGUAGES:
+            message = (
+                f"a code block in language {language!r}: GitHub would draw it rather than "
+                "show the code, so the Markdown writes it as plain text"
+            )
+            found.append((Code.SCHEMA, message, _line(block), block))
+    return found

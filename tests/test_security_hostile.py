@@ -532,3 +532,18 @@ def test_myst_section_keeps_its_sub_headings_as_rst_does(tmp_path):
     )
     assert "#### Starts with heading" in goal
     assert "Goal text." in goal
+
+
+def test_code_github_would_draw_is_written_as_code(hostile):
+    """Item 14: a ``mermaid``, ``math``, ``topojson`` or ``stl`` code block stays code.
+
+    (The ``math`` directive is still written as a ``math`` fence: it is a formula.)
+    """
+    _srcdir, _html, assessment = hostile
+    markdown = (assessment.outdir / "joint-assessment.md").read_text(encoding="utf-8")
+    fences = [
+        line[3:].strip("`").lower() for line in markdown.splitlines() if line.startswith("```")
+    ]
+    assert {"mermaid", "geojson", "topojson", "stl"}.isdisjoint(fences)
+    assert "math" not in fences
+    assert "solid cube\nendsolid cube" in markdown
