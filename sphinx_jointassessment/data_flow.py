@@ -25,6 +25,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .directive import YamlObjectDirective, add_assessment_directive
 from .kinds import Kind
+from .markdown import DIAGRAM_ATTRIBUTE
 from .problems import BlockProblem, Code
 from .tables import build_table
 from .yaml_reader import Reader
@@ -314,7 +315,9 @@ class DrawDiagramsMarkdown(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(data_flow_diagram)):
             code = node["code"]
-            node.replace_self(nodes.literal_block(code, code, language="mermaid"))
+            block = nodes.literal_block(code, code, language="mermaid")
+            block[DIAGRAM_ATTRIBUTE] = True  # drawn on purpose: see markdown.DRAWN_LANGUAGES
+            node.replace_self(block)
 
 
 class DropDiagrams(SphinxPostTransform):

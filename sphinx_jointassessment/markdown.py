@@ -476,6 +476,9 @@ def fenced_code(text: str, language: str | None = None, *, tab_width: int = 8) -
 #: info strings that GitHub does not show as code but draws: a diagram, a formula, a
 #: map, a 3D model. A code block written so in the docs is shown as code there.
 DRAWN_LANGUAGES = frozenset({"mermaid", "math", "geojson", "topojson", "stl"})
+#: attribute of a literal block that the extension itself makes to be drawn (a
+#: data-flow diagram): markup cannot set it, so no code block of a page passes for one
+DIAGRAM_ATTRIBUTE = "ja-diagram"
 
 
 def info_string(language: str | None) -> str:
@@ -1232,7 +1235,7 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
     def visit_literal_block(self, node: nodes.Element) -> None:
         """Code, as code: a language that GitHub would draw is written ``text``."""
         language = self._language(node)
-        if info_string(language).lower() in DRAWN_LANGUAGES:
+        if info_string(language).lower() in DRAWN_LANGUAGES and not node.get(DIAGRAM_ATTRIBUTE):
             language = "text"
         self.code_block(node.astext(), language)
 

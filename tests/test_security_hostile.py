@@ -124,14 +124,19 @@ def hostile_latex(tmp_path_factory):
     return srcdir, build(srcdir, "latex", builddir=tmp_path / "latex")
 
 
+def assert_marked_problems(srcdir: Path, warnings: str) -> None:
+    """The build's problems are exactly the ones marked ``expect`` in the sources."""
+    check_warnings(warnings)
+    got = {item for item in codes_at(warning_records(warnings)) if item[0] != "conf.py"}
+    want = expected(srcdir)
+    assert want <= got, f"missing: {sorted(want - got)}"
+    assert got <= want, f"unexpected: {sorted(got - want)}"
+
+
 def test_every_problem_has_its_code_at_its_line(hostile):
     srcdir, html, assessment = hostile
     for built in (html, assessment):
-        check_warnings(built.warnings)
-        got = {item for item in codes_at(warning_records(built.warnings)) if item[0] != "conf.py"}
-        want = expected(srcdir)
-        assert want <= got, f"missing: {sorted(want - got)}"
-        assert got <= want, f"unexpected: {sorted(got - want)}"
+        assert_marked_problems(srcdir, built.warnings)
 
 
 def test_no_script_handler_or_non_web_url_in_any_page(hostile):
@@ -410,11 +415,7 @@ def test_a_matrix_with_more_cells_than_pairs_is_refused(tmp_path):
 def test_latex_builds_with_every_problem_at_its_line(hostile_latex):
     """Items 8, 10 and 12: the LaTeX build finishes, each problem located as in html."""
     srcdir, latex = hostile_latex
-    check_warnings(latex.warnings)
-    got = {item for item in codes_at(warning_records(latex.warnings)) if item[0] != "conf.py"}
-    want = expected(srcdir)
-    assert want <= got, f"missing: {sorted(want - got)}"
-    assert got <= want, f"unexpected: {sorted(got - want)}"
+    assert_marked_problems(srcdir, latex.warnings)
 
 
 def test_latex_has_no_character_pdflatex_cannot_typeset(hostile_latex):
