@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 
-from .bodies import block_too_large
+from .bodies import block_too_large, parse_bounded
 from .body import retarget_references
 from .config import get_config
 from .data_flow import render_data_flow
@@ -36,6 +36,7 @@ from .section import (
     ASSEMBLY_PLACEHOLDER,
     SectionContribution,
     contribution_content,
+    headings_kept_in,
     project_outline,
 )
 from .security_issue import has_closed_issues
@@ -517,7 +518,8 @@ class AssessmentDirectiveBase(AssessmentDirective):
             return None
         opening = nodes.container(classes=[OPENING_CLASS])
         self.set_source_info(opening)
-        opening += self.parse_content_to_nodes(allow_section_headings=True)
+        with headings_kept_in(self, opening):  # MyST's headings too: see section.py
+            parse_bounded(self, opening, allow_section_headings=True)
         for text, _source, line in find_placeholders(
             opening, get_config(self.env).placeholder_patterns
         ):

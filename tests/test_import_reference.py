@@ -55,17 +55,7 @@ FILES = [
 
 #: (test, file) pairs that fail until ``import`` learns what a later issue asks of it.
 #: The marks are strict: the change that makes one pass must remove its line here.
-EXPECTED_FAILURES = {
-    ("built", "longhorn__threat-model.md"): (
-        "issue 18, item 9: MyST drops the sub-headings of the opening (1. Introduction...)"
-    ),
-    ("built", "lima__self-assessment.md"): (
-        "issue 18, item 9: MyST drops the sub-headings of the opening (Self-assessment outline)"
-    ),
-    ("built", "template-self-assessment.md"): (
-        "issue 18, item 9: MyST drops the sub-headings of the opening (Self-assessment outline)"
-    ),
-}
+EXPECTED_FAILURES: dict[tuple[str, str], str] = {}
 
 
 def each_file(test: str) -> pytest.MarkDecorator:
