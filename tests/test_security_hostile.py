@@ -23,6 +23,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -548,3 +550,95 @@ def test_code_github_would_draw_is_written_as_code(hostile):
     assert {"mermaid", "geojson", "topojson", "stl"}.isdisjoint(fences)
     assert "math" not in fences
     assert "solid cube\nendsolid cube" in markdown
+
+
+# -- import: what the document names is not trusted (items 2 and 13) ---------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+GIF = b"GIF89a" + b"\x00" * 16
+
+
+def _import_source(tmp_path: Path, page: str, files: dict[str, bytes]) -> Path:
+    source = tmp_path / "repo"
+    source.mkdir()
+    for name, data in files.items():
+        path = source / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    (source / "assessment.md").write_text(page, encoding="utf-8")
+    return source / "assessment.md"
+
+
+IMPORTED_IMAGES = (
+    "# Joint-assessment of Foo\n\n## Metadata\n\n| | |\n| - | - |\n| Software | https://x.org |\n\n"
+    "## Overview\n\nA config ![b](conf.py), a page ![d](evil.md), a picture ![ok](pic.png),\n"
+    "a text named as one ![fake](fake.png), a script in SVG ![s](bad.svg), a plain SVG\n"
+    "![g](good.svg), one in a folder ![a](img/a.gif), one in a folder named like a page\n"
+    "![p](index.SUFFIX/x.png), and a line break ![nl](a%0Ab.png).\n"
+)
+
+
+@pytest.mark.parametrize("fmt", ["myst", "rst"])
+def test_import_copies_only_image_files_and_never_over_its_own(tmp_path, capsys, fmt):
+    """Item 2: ``![b](conf.py)`` replaced the conf.py that check then runs."""
+    suffix = "md" if fmt == "myst" else "rst"
+    source = _import_source(
+        tmp_path,
+        IMPORTED_IMAGES.replace("SUFFIX", suffix),
+        {
+            "conf.py": b"raise SystemExit('the pull request ran')\n",
+            "evil.md": b"<script>alert(1)</script>\n",
+            "pic.png": PNG,
+            "fake.png": b"<script>alert(2)</script>",
+            "bad.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(3)</script></svg>',
+            "good.svg": b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="1"/></svg>',
+            "img/a.gif": GIF,
+            f"index.{suffix}/x.png": PNG,
+            "a\nb.png": PNG,
+        },
+    )
+    out = tmp_path / "docs"
+    from sphinx_jointassessment.cli.main import main
+
+    assert main(["import", str(source), "-o", str(out), "--format", fmt]) == 0
+    report = capsys.readouterr().out
+    written = {path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()}
+    assert "evil.md" not in written
+    assert "the pull request ran" not in (out / "conf.py").read_text(encoding="utf-8")
+    assert {"pic.png", "good.svg", "img/a.gif"} <= written
+    assert not written & {"fake.png", "bad.svg", f"index.{suffix}/x.png", "a\nb.png"}
+    assert (out / "pic.png").read_bytes() == PNG
+    refused = [line for line in report.splitlines() if "is not copied" in line]
+    for name in ("conf.py", "evil.md", "fake.png", "bad.svg", f"index.{suffix}/x.png", "a%0Ab.png"):
+        assert any(repr(name) in line for line in refused), (name, report)
+    pages = "".join(page.read_text(encoding="utf-8") for page in out.rglob(f"*.{suffix}"))
+    # refused images are kept as their text: no image (or link) names them
+    for name in ("conf.py", "evil.md", "fake.png", "bad.svg"):
+        named = re.escape(name)
+        link = rf"(?<!\\)\]\({named}\)" if fmt == "myst" else rf"image:: {named}|<{named}>`_"
+        assert not re.search(link, pages), name
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_import_refuses_a_fifo_instead_of_waiting_on_it(tmp_path):
+    """Item 13: a FIFO given as the document made ``import`` wait forever."""
+    fifo = tmp_path / "in.md"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx_jointassessment",
+            "import",
+            str(fifo),
+            "-o",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "not a regular file" in done.stderr
+    assert "Traceback" not in done.stderr

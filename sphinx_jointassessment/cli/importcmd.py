@@ -9,9 +9,9 @@ from ..outline import OutlineError
 from .emit import conf_py, myst_pages
 from .errors import CliError
 from .folders import prepare_output, write_files
+from .images import copy_images
 from .importer import import_markdown
 from .mdparse import read_markdown
-from .sanitize import copy_images
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -70,7 +70,7 @@ def run_import(
     prepare_output(output)
     write_files(output, files)
     try:
-        copy_images(assessment.images, output)
+        copy_images(assessment.images, output, files, assessment.report)
     except OSError as exc:
         raise CliError(f"cannot copy an image into {output}: {exc.strerror or exc}") from None
     print(assessment.report.render())

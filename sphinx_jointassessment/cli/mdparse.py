@@ -35,6 +35,8 @@ def read_markdown(path: Path) -> str:
             raise CliError(f"{path}: no such file")
         if path.is_dir():
             raise CliError(f"{path}: is a folder, not a Markdown file")
+        if not path.is_file():  # reading a FIFO would wait for a writer forever
+            raise CliError(f"{path}: not a regular file (a FIFO, a device or a socket)")
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
             raise CliError(f"{path}: {size} bytes, over the limit of {MAX_INPUT_BYTES}")

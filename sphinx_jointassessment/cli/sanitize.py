@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .images import image_refusal
 from .mdparse import markdown_parser
 
 if TYPE_CHECKING:
@@ -370,10 +370,14 @@ class _Scanner:
             try:
                 base = context.source_dir.resolve()
                 real = (base / path).resolve()
-                inside = real.is_relative_to(base) and real.is_file() and not dest.startswith("/")
+                inside = real.is_relative_to(base) and real.exists() and not dest.startswith("/")
             except (OSError, RuntimeError, ValueError):
                 inside = False
             if inside:
+                refused = image_refusal(real, path)
+                if refused is not None:
+                    context.report.warn(line, f"image {dest!r} is not copied: {refused}")
+                    return None
                 context.images.append((str(real), real.relative_to(base).as_posix()))
                 return _written(real.relative_to(base).as_posix())
         context.report.warn(
@@ -388,13 +392,3 @@ def _written(url: str) -> str:
     if re.search(r"[\s()<>]", url):
         return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
     return url
-
-
-def copy_images(images: list[tuple[str, str]], out_dir: Path) -> None:
-    """Copy the local images a page shows next to it, at the same relative path."""
-    for source, relative in images:
-        target = (out_dir / relative).resolve()
-        if not target.is_relative_to(out_dir.resolve()):
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
