@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx import addnodes
+from sphinx import addnodes, version_info
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .stylesheet import is_extension_table
@@ -51,6 +51,9 @@ RAGGED_CELLS = (
 )
 #: header cells are set in bold sans serif, wider than body text
 HEADER_FACTOR = 1.2
+#: whether Sphinx's LaTeX writer sets a table inside a ``longtable`` (Sphinx 9 does;
+#: 8.2 stops the build with "longtable does not support nesting a table")
+LONGTABLE_HOLDS_TABLES = version_info >= (9,)
 #: where LaTeX may break a line: spaces, and after a hyphen
 _BREAKS = re.compile(r"\s+|(?<=-)")
 
@@ -214,13 +217,20 @@ class LatexTables(SphinxPostTransform):
             spec, size = table_spec(table)
             if not spec:
                 continue
-            table["classes"].append("longtable")
+            if LONGTABLE_HOLDS_TABLES or not _holds_table(table):
+                # otherwise (a table copied into a finding's notes shown in the findings
+                # table) Sphinx sets it as a tabular, which cannot break across pages
+                table["classes"].append("longtable")
             parent = table.parent
             index = parent.index(table)
             begin = f"{BEGIN_MARK}\n\\begingroup{size}{RAGGED_CELLS}\n"
             parent.insert(index + 1, nodes.raw("", f"\\endgroup\n{END_MARK}\n", format="latex"))
             parent.insert(index, addnodes.tabular_col_spec(spec=spec))
             parent.insert(index, nodes.raw("", begin, format="latex"))
+
+
+def _holds_table(table: nodes.table) -> bool:
+    return any(inner is not table for inner in table.findall(nodes.table))
 
 
 def _ancestors(node: nodes.Node) -> list[nodes.Node]:

@@ -87,3 +87,28 @@ def test_the_pdf_has_no_overfull_box_in_the_tables(app):
     log = (app.outdir / "wide.log").read_text(encoding="utf-8", errors="replace")
     tex = (app.outdir / "wide.tex").read_text(encoding="utf-8")
     assert overfull_boxes_in_tables(tex, log) == []
+
+
+def test_a_table_in_copied_notes_builds(make_app, tmp_path):
+    """A finding's notes holding a table, copied into the findings table: a table in a
+    table, which Sphinx 8.2 refuses inside a longtable (the outer table stays a tabular)."""
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["sphinx_jointassessment"]\n'
+        'latex_documents = [("index", "nested.tex", "Nested", "Tests", "howto")]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "index.rst").write_text(
+        "Nested\n======\n\n"
+        ".. finding:: A finding with a table\n   :id: 1\n\n"
+        "   .. list-table::\n\n      * - inner cell\n        - second cell\n\n"
+        ".. findings-table::\n\n"
+        ".. hands-on-assessment::\n   :performed: yes\n   :dates: 03022026-03132026\n"
+        "   :reviewers: Jane Doe (@jdoe)\n",
+        encoding="utf-8",
+    )
+    app = make_app("latex", srcdir=tmp_path)
+    app.build()
+    assert not parse_warnings(app.warning.getvalue()), app.warning.getvalue()
+    tex = (app.outdir / "nested.tex").read_text(encoding="utf-8")
+    # where the finding is written, and its copy in the findings table
+    assert tex.count("inner cell") >= 2
