@@ -286,9 +286,14 @@ class AssessmentConfig:
     published_url: str = ""
     #: the problems of the configuration itself, as the JSON lists them
     problems: tuple[Problem, ...] = ()
+    #: the ``conf.py`` read (in Sphinx's ``confdir``, which ``-c`` may set apart from the
+    #: sources): where a problem of a setting found later is reported
+    conf_py: str = "conf.py"
 
     @classmethod
-    def from_sphinx(cls, config: Config, problems: tuple[Problem, ...] = ()) -> AssessmentConfig:
+    def from_sphinx(
+        cls, config: Config, problems: tuple[Problem, ...] = (), conf_py: str = "conf.py"
+    ) -> AssessmentConfig:
         """The typed values of a *config* whose values :func:`check_config` has checked."""
         labels = {key.casefold(): value for key, value in DEFAULT_LABELS.items()}
         labels.update(
@@ -308,6 +313,7 @@ class AssessmentConfig:
             traceability=config.jointassessment_traceability,
             published_url=config.jointassessment_published_url,
             problems=problems,
+            conf_py=conf_py,
         )
 
     def status_for_label(self, label: str) -> str:
@@ -416,7 +422,7 @@ def check_config(app: Sphinx, config: Config) -> None:
         logger.warning(
             "%s", problem.message, type=WARNING_TYPE, subtype=problem.code.value, location=where
         )
-    _remember(config, AssessmentConfig.from_sphinx(config, tuple(problems)))
+    _remember(config, AssessmentConfig.from_sphinx(config, tuple(problems), str(conf_py)))
 
 
 def _resolve_outline(app: Sphinx, config: Config) -> str | None:

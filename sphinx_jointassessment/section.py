@@ -60,11 +60,12 @@ def project_outline(env: BuildEnvironment) -> Outline:
     cached = _OUTLINES.get(id(config))
     if cached is not None and cached[0] is config:
         return cached[1]
-    name = get_config(env).outline
+    settings = get_config(env)
     try:
-        outline = load_outline(name, base_dir=env.srcdir)
-    except OutlineError as exc:
-        conf_py = Path(env.srcdir, "conf.py")  # the setting at fault
+        # config-inited made a path outline absolute (relative to conf.py's folder)
+        outline = load_outline(settings.outline)
+    except OutlineError as exc:  # the file went away or changed since
+        conf_py = Path(settings.conf_py)  # the setting at fault
         logger.warning(
             "jointassessment_outline: %s; using the joint outline",
             exc,

@@ -9,6 +9,7 @@ no warning of Sphinx's own for the same mistake, no follow-on warnings.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from types import NoneType
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sphinx.application import Sphinx
 from sphinx.cmd.build import build_main
 from sphinx.config import ENUM, Config
 
@@ -28,6 +30,7 @@ from sphinx_jointassessment.config import (
     checked_value,
     get_config,
 )
+from sphinx_jointassessment.outline import load_outline
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -376,3 +379,37 @@ def test_every_setting_has_its_reference_entry() -> None:
     text = page.read_text(encoding="utf-8")
     for setting in SETTINGS:
         assert f"{{confval}} {setting.name}\n" in text, setting.name
+
+
+def test_an_outline_gone_after_the_configuration_is_reported_at_the_conf_py_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With ``-c`` the conf.py is not in the source folder: the warning names the one read."""
+    from sphinx_jointassessment import section
+
+    confdir = tmp_path / "conf"
+    confdir.mkdir()
+    (confdir / "conf.py").write_text(
+        HEADER + 'jointassessment_outline = "outline.yaml"\n', encoding="utf-8"
+    )
+    outline = confdir / "outline.yaml"
+    outline.write_text(
+        (section.Path(section.__file__).parent / "outlines" / "joint.yaml").read_text("utf-8"),
+        encoding="utf-8",
+    )
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    (srcdir / "index.rst").write_text(PAGE, encoding="utf-8")
+    (srcdir / "conf.py").write_text("raise SystemExit('not this conf.py')\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = build_main(["-q", "-E", "-b", "html", "-c", str(confdir), str(srcdir), str(out)])
+    assert code == 0
+    assert warnings_of(capsys.readouterr().err) == []
+    warnings = io.StringIO()
+    app = Sphinx(srcdir, confdir, out, tmp_path / "doctrees", "html", status=None, warning=warnings)
+    outline.unlink()  # changed between reading the configuration and the pages
+    section._OUTLINES.clear()
+    assert section.project_outline(app.env) == load_outline("joint")
+    [warning] = warnings_of(warnings.getvalue())
+    assert warning.startswith(f"{confdir / 'conf.py'}:4: WARNING: jointassessment_outline: ")
+    assert warning.endswith("[jointassessment.schema]")
