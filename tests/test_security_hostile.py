@@ -642,3 +642,38 @@ def test_import_refuses_a_fifo_instead_of_waiting_on_it(tmp_path):
     assert done.returncode == 2
     assert "not a regular file" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+IMPORTED_SCHEMES = (
+    "# Joint-assessment of Foo\n\n## Overview\n\n"
+    "Prose javascript:alert(1) and data:text/html,<script>alert(2)</script>, glued\n"
+    "x-javascript:alert(3), upper JavaScript:alert(4), file:///etc/passwd, vbscript:x,\n"
+    "an autolink <javascript:alert(5)>, links [a](javascript:alert(6)) and\n"
+    "[b](data:text/html,x), *emphasis javascript:alert(7)* and <https://example.org/ok>.\n\n"
+    "- item javascript:alert(8)\n\n"
+    "| Col | Other |\n| - | - |\n| javascript:alert(9) | data:text/html,y |\n\n"
+    "### Heading javascript:alert(10)\n\nText.\n"
+)
+
+
+@pytest.mark.parametrize("fmt", ["myst", "rst"])
+def test_imported_text_never_links_a_non_web_scheme(tmp_path, fmt):
+    """Item 7: docutils linked ``javascript:`` and ``data:`` written in imported prose."""
+    from sphinx_jointassessment.cli.main import main
+
+    source = _import_source(tmp_path, IMPORTED_SCHEMES, {})
+    out = tmp_path / "docs"
+    assert main(["import", str(source), "-o", str(out), "--format", fmt]) == 0
+    html = build(out, "html", builddir=tmp_path / "html")
+    hrefs = []
+    for page in html.all_pages().values():
+        soup = BeautifulSoup(page, "html.parser")
+        hrefs += [str(a.get("href", "")) for a in soup.select("a[href]")]
+        hrefs += [str(img.get("src", "")) for img in soup.select("img[src]")]
+    schemes = {href.split(":", 1)[0].lower() for href in hrefs if re.match(r"[\w+.-]+:", href)}
+    assert schemes <= {"http", "https", "mailto"}, hrefs
+    assert any(href.startswith("https://example.org/ok") for href in hrefs), hrefs
+    text = BeautifulSoup(html.page("assessment"), "html.parser").get_text(" ")
+    for number in range(1, 11):  # every payload is still there, as text
+        assert f"alert({number})" in text, number
+    assert "file:///etc/passwd" in text
