@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx import addnodes, version_info
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import texescape
 
+from .latex_text import typesettable
 from .stylesheet import is_extension_table
 
 if TYPE_CHECKING:
@@ -72,8 +74,9 @@ CHUNK = 16
 ALLOW_BREAK = r"\allowbreak{}"
 
 
-def _is_break(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.raw) and node.astext() == ALLOW_BREAK
+#: attribute of the raw node that holds a text with break points: that text, a space
+#: at each break point (what the column widths are measured on)
+PLAIN = "ja-plain"
 
 
 def _pieces(token: str) -> list[str]:
@@ -81,11 +84,14 @@ def _pieces(token: str) -> list[str]:
     return [part[i : i + CHUNK] for part in parts for i in range(0, len(part), CHUNK)]
 
 
-def make_long_tokens_breakable(table: nodes.table) -> None:
+def make_long_tokens_breakable(table: nodes.table, latex_engine: str) -> None:
     """Let LaTeX break long tokens of plain text (a URL written as text) between pieces.
 
-    Links are left alone: LaTeX breaks a URL link by itself. Code and raw text are
-    left alone too.
+    Each text with such a token becomes one raw LaTeX node, escaped as Sphinx escapes
+    text, with ``\\allowbreak{}`` between the pieces: one node, whatever the number of
+    break points (a title of a million dots made two million nodes, and the build
+    took minutes). Links are left alone: LaTeX breaks a URL link by itself. Code and
+    raw text are left alone too.
     """
     for text in list(table.findall(nodes.Text)):
         parent = text.parent
@@ -97,7 +103,10 @@ def make_long_tokens_breakable(table: nodes.table) -> None:
         value = str(text)
         if not any(len(token) > LONG_TOKEN for token in value.split()):
             continue
-        new: list[nodes.Node] = []
+        # as the LaTeX writer would write the text, less what pdflatex cannot typeset
+        # (that clean-up runs later, on text nodes only: see latex_text)
+        value = typesettable(value)
+        segments: list[str] = []
         buffer = ""
         for piece in re.split(r"(\s+)", value):
             if len(piece) <= LONG_TOKEN:
@@ -105,20 +114,25 @@ def make_long_tokens_breakable(table: nodes.table) -> None:
                 continue
             for index, part in enumerate(_pieces(piece)):
                 if index:
-                    new.append(nodes.Text(buffer))
-                    new.append(nodes.raw("", ALLOW_BREAK, format="latex"))
+                    segments.append(buffer)
                     buffer = ""
                 buffer += part
-        new.append(nodes.Text(buffer))
-        parent.replace(text, [node for node in new if not isinstance(node, nodes.Text) or node])
+        segments.append(buffer)
+        # escaping maps each character on its own: the text is escaped in one go, with
+        # NUL (which typesettable left out) where the break points go
+        latex = texescape.escape("\0".join(segments), latex_engine)
+        latex = latex.replace("\0", ALLOW_BREAK)
+        raw = nodes.raw("", latex, format="latex")
+        raw[PLAIN] = " ".join(segments)
+        parent.replace(text, raw)
 
 
 def _entry_text(entry: nodes.entry) -> str:
     """The entry's text with a space wherever LaTeX may break a line."""
     out = []
     for node in entry.findall(lambda n: isinstance(n, nodes.Text | nodes.raw)):
-        if _is_break(node):
-            out.append(" ")
+        if isinstance(node, nodes.raw):
+            out.append(str(node.get(PLAIN, "")))
         elif isinstance(node, nodes.Text) and not isinstance(node.parent, nodes.raw):
             linked = isinstance(node.parent, nodes.reference) and (
                 node.astext() == node.parent.get("refuri")
@@ -140,7 +154,12 @@ def longest_words(table: nodes.table, columns: int) -> list[float]:
                 span = entry.get("morecols", 0) + 1
                 if span == 1 and column < columns:
                     words = _BREAKS.split(_entry_text(entry))
-                    longest = max((word_width(word) for word in words), default=0.0)
+                    # only the longest words can be the widest (a capital counts 1.4)
+                    most = max(map(len, words), default=0)
+                    longest = max(
+                        (word_width(word) for word in words if len(word) * 1.4 >= most),
+                        default=0.0,
+                    )
                     widths[column] = max(widths[column], longest * factor)
                 column += span
     return widths
@@ -213,7 +232,7 @@ class LatexTables(SphinxPostTransform):
         for table in list(self.document.findall(is_extension_table)):
             if any(isinstance(parent, nodes.table) for parent in _ancestors(table)):
                 continue  # a table inside a table cell: LaTeX sets it as it is
-            make_long_tokens_breakable(table)
+            make_long_tokens_breakable(table, self.config.latex_engine)
             spec, size = table_spec(table)
             if not spec:
                 continue

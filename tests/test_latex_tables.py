@@ -112,3 +112,27 @@ def test_a_table_in_copied_notes_builds(make_app, tmp_path):
     tex = (app.outdir / "nested.tex").read_text(encoding="utf-8")
     # where the finding is written, and its copy in the findings table
     assert tex.count("inner cell") >= 2
+
+
+def test_a_long_word_is_one_node_whatever_its_break_points():
+    """Issue 18, item 5 in LaTeX: a title of a million dots in a cell made two million
+    nodes (a text and a break per dot), and the build took minutes; counted, not timed."""
+    from docutils import nodes
+    from sphinx.util import texescape
+
+    from sphinx_jointassessment.latex_tables import ALLOW_BREAK, PLAIN, make_long_tokens_breakable
+
+    texescape.init()  # as the LaTeX builder does
+    title = "x" + "." * 10_000 + " #50% {a}\u202e"
+    table = nodes.table("", nodes.tgroup("", nodes.tbody("", nodes.row("", nodes.entry()))))
+    entry = next(iter(table.findall(nodes.entry)))
+    entry += nodes.paragraph("", title)
+    make_long_tokens_breakable(table, "pdflatex")
+    paragraph = entry[0]
+    assert len(paragraph.children) == 1
+    raw = paragraph[0]
+    assert isinstance(raw, nodes.raw)
+    assert raw.astext().count(ALLOW_BREAK) == 9_999  # after each dot but the last
+    # escaped as the LaTeX writer escapes text, without what pdflatex cannot typeset
+    assert raw.astext().endswith(r" \#50\% \{a\}")
+    assert raw[PLAIN].startswith("x. . .")
