@@ -21,22 +21,25 @@ SPHINX_VERSIONS = {"oldest": "sphinx==8.2.*", "newest": "sphinx>=9,<10"}
 _PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 #: the CNCF repository's Markdown linter, at the version pinned once in pyproject.toml
 MARKDOWNLINT_VERSION = _PYPROJECT["tool"]["sphinx-jointassessment-dev"]["markdownlint-cli"]
+#: the spell checker cncf/tag-security runs on the Markdown of its pull requests, pinned there too
+CSPELL_VERSION = _PYPROJECT["tool"]["sphinx-jointassessment-dev"]["cspell"]
+#: the CNCF repository's configurations of both (copies; see tests/data/SOURCES.txt)
+REFERENCE = ROOT / "tests" / "data" / "reference"
 
 nox.options.sessions = ["tests", "lint", "example"]
 nox.options.reuse_existing_virtualenvs = True
 
 
-def _markdownlint(session: nox.Session) -> dict[str, str]:
-    """Install the pinned markdownlint-cli (the CNCF repository's linter) when npm is available.
+def _npm_tool(session: nox.Session, package: str, version: str, command: str) -> Path | None:
+    """Install *package* at *version* with npm (one folder per version); its *command*.
 
-    One folder per version, so that changing the pin installs the new version.
+    ``None`` when npm is not available.
     """
-    prefix = ROOT / ".nox" / f"_markdownlint-{MARKDOWNLINT_VERSION}"
-    binary = prefix / "node_modules" / ".bin" / "markdownlint"
+    prefix = ROOT / ".nox" / f"_{package}-{version}"
+    binary = prefix / "node_modules" / ".bin" / command
     if not binary.exists():
         if shutil.which("npm") is None:
-            session.warn("npm not found: the Markdown lint tests will be skipped")
-            return {}
+            return None
         prefix.mkdir(parents=True, exist_ok=True)
         session.run(
             "npm",
@@ -46,10 +49,20 @@ def _markdownlint(session: nox.Session) -> dict[str, str]:
             "--no-fund",
             "--prefix",
             str(prefix),
-            f"markdownlint-cli@{MARKDOWNLINT_VERSION}",
+            f"{package}@{version}",
             external=True,
         )
-    return {"MARKDOWNLINT": str(binary)}
+    return binary
+
+
+def _markdownlint(session: nox.Session) -> dict[str, str]:
+    """The pinned markdownlint-cli (the CNCF repository's linter) and cspell, for the tests."""
+    markdownlint = _npm_tool(session, "markdownlint-cli", MARKDOWNLINT_VERSION, "markdownlint")
+    cspell = _npm_tool(session, "cspell", CSPELL_VERSION, "cspell")
+    if markdownlint is None or cspell is None:
+        session.warn("npm not found: the Markdown lint and spelling tests will be skipped")
+        return {}
+    return {"MARKDOWNLINT": str(markdownlint), "CSPELL": str(cspell)}
 
 
 @nox.session
@@ -76,6 +89,36 @@ def example(session: nox.Session) -> None:
     for name in sorted(os.listdir(assessment)):
         if name.endswith((".md", ".json", ".yaml")):
             session.log(f"assessment: {assessment / name}")
+
+
+@nox.session(name="output-lint")
+def output_lint(session: nox.Session) -> None:
+    """The example's Markdown under cncf/tag-security's linters: markdownlint and cspell.
+
+    Both with that repository's configurations, both must report no problem. The
+    words the build declares (names, ids, reviewers) are in the Markdown's own
+    ``cSpell:ignore`` comment; the authors' other words in theirs.
+    """
+    session.install("-e", ".[myst]")
+    markdownlint = _npm_tool(session, "markdownlint-cli", MARKDOWNLINT_VERSION, "markdownlint")
+    cspell = _npm_tool(session, "cspell", CSPELL_VERSION, "cspell")
+    if markdownlint is None or cspell is None:
+        session.error("npm is needed to install markdownlint-cli and cspell")
+    assessment = BUILD / "example" / "jointassessment"
+    common = ("-W", "-n", "--keep-going", "-E", "-q")
+    session.run("sphinx-build", *common, "-b", "jointassessment", str(EXAMPLE), str(assessment))
+    files = sorted(path.name for path in assessment.glob("*.md"))
+    with session.chdir(assessment):  # cspell checks files under the current folder only
+        session.run(
+            str(markdownlint), "-c", str(REFERENCE / "cncf-markdownlint.json"), *files,
+            external=True,
+        )  # fmt: skip
+        session.run(
+            str(cspell), "--no-progress", "-c", str(REFERENCE / "cncf-spelling-config.json"),
+            *files, external=True,
+        )  # fmt: skip
+    session.log(f"markdownlint-cli {MARKDOWNLINT_VERSION} and cspell {CSPELL_VERSION}: "
+                f"no problem in {', '.join(files)}")  # fmt: skip
 
 
 @nox.session

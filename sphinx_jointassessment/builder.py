@@ -45,6 +45,7 @@ from .problems import WARNING_TYPE
 from .readme import FILENAME as README
 from .readme import readme
 from .section import project_outline
+from .spelling import declared_words, ignore_comments
 from .submission import submission
 
 if TYPE_CHECKING:
@@ -103,6 +104,9 @@ class JointAssessmentBuilder(Builder):
         copy_images(self.env, document, self.outdir)
         root = next(iter(document.findall(nodes.section)))
         markdown = AssessmentMarkdown.document_markdown(root)
+        declared = declared_words(self.env)
+        if declared:  # for the CNCF repository's spell check: see spelling.py
+            markdown = f"{markdown.rstrip()}\n\n{ignore_comments(declared)}\n"
         data = assessment_json(self.env, root, self.env.config.root_doc)
         self.outdir.mkdir(parents=True, exist_ok=True)
         readme_path = self.outdir / README
