@@ -115,8 +115,11 @@ class JointAssessmentBuilder(Builder):
             readme_document = resolved_document(self.env, lambda context: readme(context, root))
             if readme_document is not None:
                 readme_root = next(iter(readme_document.findall(nodes.section)))
+                readme_markdown = AssessmentMarkdown.document_markdown(readme_root)
+                if declared:  # the README is submitted too, and spell-checked the same
+                    readme_markdown = f"{readme_markdown.rstrip()}\n\n{ignore_comments(declared)}\n"
                 readme_path.write_text(
-                    AssessmentMarkdown.document_markdown(readme_root),
+                    readme_markdown,
                     encoding="utf-8",
                     newline="\n",
                 )

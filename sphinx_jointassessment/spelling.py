@@ -64,7 +64,7 @@ def _names(env: BuildEnvironment) -> Iterator[str]:
 
 
 def _model_names(model: Any) -> Iterator[str]:
-    """Names held deeper in a model: diagram zones, SBOM dependencies, posture ids."""
+    """Names held deeper in a model: zones, SBOM dependencies, the team, posture ids."""
     for zone in getattr(model, "zones", ()):
         yield from _texts(getattr(zone, "name", None))
     for component in getattr(model, "components", ()):
@@ -72,6 +72,11 @@ def _model_names(model: Any) -> Iterator[str]:
     for sbom in getattr(model, "sboms", ()):
         for dependency in sbom.dependencies:
             yield dependency.name
+    for _role, people in getattr(model, "roles", ()):  # the assessment team
+        for person in people:
+            yield from _texts([person.name, person.handle])
+    for conflict in getattr(model, "conflicts", ()):
+        yield from _texts([conflict.reviewer.name, conflict.reviewer.handle])
     posture = getattr(model, "posture", None)
     if posture is not None:
         yield from _texts([posture.scorecard, posture.clomonitor])

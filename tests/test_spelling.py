@@ -86,6 +86,16 @@ Zorblax
 
    The defaults are weak.
 
+.. assessment-summary::
+   :completed: 2025-01-29
+
+   The reviewers found the design sound.
+
+.. ja:assessment-team::
+
+   project-security-lead: [Quorvath Sindle (@qsindle)]
+   reviewers: [Xyvonne Pldrik (@xpldrik)]
+
 .. joint-assessment::
 """
 
@@ -113,6 +123,15 @@ def test_the_markdown_ends_with_the_declared_words(make_app, tmp_path):
     assert run_markdownlint(_built_markdown(make_app, tmp_path / "again")) == []
 
 
+def test_the_readme_declares_the_same_words(make_app, tmp_path):
+    """The README is submitted beside the assessment and spell-checked the same way."""
+    readme = _built_markdown(make_app, tmp_path).with_name("README.md").read_text("utf-8")
+    last = readme.rstrip("\n").splitlines()[-1]
+    assert last.startswith("<!-- cSpell:ignore ")
+    for word in ("Quorvath", "Sindle", "qsindle", "Frobnicator"):
+        assert word in last.split()
+
+
 def _cspell() -> str:
     found = os.environ.get("CSPELL") or shutil.which("cspell")
     local = REPO_ROOT / "node_modules" / ".bin" / "cspell"
@@ -127,6 +146,9 @@ def test_the_cncf_spell_check_passes_on_declared_names(make_app, tmp_path):
     path = _built_markdown(make_app, tmp_path)
     run = [cspell, "--no-progress", "--no-summary", "-c", str(CSPELL_CONFIG), path.name]
     result = subprocess.run(run, cwd=path.parent, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    readme = [*run[:-1], "README.md"]
+    result = subprocess.run(readme, cwd=path.parent, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     # and without the comment, those very names are what it reports
     text = path.read_text(encoding="utf-8")
