@@ -351,7 +351,7 @@ def test_json_version_2(app):
 def test_no_readme_without_a_summary(make_app, tmp_path):
     import shutil
 
-    srcdir = tmp_path / "objects"  # a copy: the shared test root's environment is not ours
+    srcdir = tmp_path / "objects"  # a copy: the test root's environment belongs to every test using it
     shutil.copytree(ROOTS / "test-objects", srcdir)
     app = build(make_app, srcdir, "jointassessment")
     assert (app.outdir / "joint-assessment.md").exists()
