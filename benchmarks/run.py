@@ -365,37 +365,42 @@ class Bench:
         short = generate.generate("titles", "short", self.sources / "titles-short")
         long = generate.generate("titles", "long", self.sources / "titles-long")
         for builder in ("jointassessment", "html", "latex"):
-            print(
-                f"# {builder} builder, {generate.LONG_TITLE:,}-character titles against short",
-                file=sys.stderr,
+            self.builder_pair(
+                f"{builder} builder, {generate.LONG_TITLE:,}-character titles against short",
+                (short, long),
+                Row(f"`{builder}`: {generate.LONG_TITLE:,}-character title vs a short one", 2.0),
+                builder,
             )
-            results = self.pair(
-                lambda builder=builder: self.cleanup(self.fresh_build(short, builder)),
-                lambda builder=builder: self.cleanup(self.fresh_build(long, builder)),
-            )
-            row = Row(f"`{builder}`: {generate.LONG_TITLE:,}-character title vs a short one", 2.0)
-            row.plain = [p for p, _ in results]  # here "plain" is the same page, titles short
-            row.ext = [e for _, e in results]
-            self.rows.append(row)
 
     def sections(self) -> None:
         """Issue 16: an imported project spent 3.6 s of 7.9 s reading one page 69 times."""
         count = generate.FROM_SECTIONS
         without = generate.generate("sections", "without", self.sources / "sections-without")
         taken = generate.generate("sections", "from", self.sources / "sections-from")
-        print(
-            f"# jointassessment builder, one page with {count} :from: sections against in place",
-            file=sys.stderr,
+        self.builder_pair(
+            f"jointassessment builder, one page with {count} :from: sections against in place",
+            (without, taken),
+            Row(
+                f"`jointassessment`: one page, {count} sections taken `:from:` vs written in place",
+                1.2,
+            ),
         )
+
+    def builder_pair(
+        self,
+        heading: str,
+        projects: tuple[Path, Path],
+        row: Row,
+        builder: str = "jointassessment",
+    ) -> None:
+        """Two projects built by one builder, both with the extension; "plain" is the first."""
+        print(f"# {heading}", file=sys.stderr)
+        first, second = projects
         results = self.pair(
-            lambda: self.cleanup(self.fresh_build(without, "jointassessment")),
-            lambda: self.cleanup(self.fresh_build(taken, "jointassessment")),
+            lambda: self.cleanup(self.fresh_build(first, builder)),
+            lambda: self.cleanup(self.fresh_build(second, builder)),
         )
-        row = Row(
-            f"`jointassessment`: one page, {count} sections taken `:from:` vs written in place",
-            1.2,
-        )
-        row.plain = [p for p, _ in results]  # here "plain" is the same content, in place
+        row.plain = [p for p, _ in results]
         row.ext = [e for _, e in results]
         self.rows.append(row)
 
