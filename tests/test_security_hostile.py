@@ -574,7 +574,8 @@ IMPORTED_IMAGES = (
     "## Overview\n\nA config ![b](conf.py), a page ![d](evil.md), a picture ![ok](pic.png),\n"
     "a text named as one ![fake](fake.png), a script in SVG ![s](bad.svg), a plain SVG\n"
     "![g](good.svg), one in a folder ![a](img/a.gif), one in a folder named like a page\n"
-    "![p](index.SUFFIX/x.png), and a line break ![nl](a%0Ab.png).\n"
+    "![p](index.SUFFIX/x.png), a line break ![nl](a%0Ab.png), and one as an entity\n"
+    "![ent](c&#10;d.png) (markdown-it decodes it).\n"
 )
 
 
@@ -595,6 +596,7 @@ def test_import_copies_only_image_files_and_never_over_its_own(tmp_path, capsys,
             "img/a.gif": GIF,
             f"index.{suffix}/x.png": PNG,
             "a\nb.png": PNG,
+            "c\nd.png": PNG,
         },
     )
     out = tmp_path / "docs"
@@ -606,11 +608,14 @@ def test_import_copies_only_image_files_and_never_over_its_own(tmp_path, capsys,
     assert "evil.md" not in written
     assert "the pull request ran" not in (out / "conf.py").read_text(encoding="utf-8")
     assert {"pic.png", "good.svg", "img/a.gif"} <= written
-    assert not written & {"fake.png", "bad.svg", f"index.{suffix}/x.png", "a\nb.png"}
+    assert not written & {"fake.png", "bad.svg", f"index.{suffix}/x.png", "a\nb.png", "c\nd.png"}
     assert (out / "pic.png").read_bytes() == PNG
     refused = [line for line in report.splitlines() if "is not copied" in line]
-    for name in ("conf.py", "evil.md", "fake.png", "bad.svg", f"index.{suffix}/x.png", "a%0Ab.png"):
+    refused_names = ("conf.py", "evil.md", "fake.png", "bad.svg", f"index.{suffix}/x.png")
+    for name in (*refused_names, "a%0Ab.png"):
         assert any(repr(name) in line for line in refused), (name, report)
+    # decoded, the name with an entity is checked and reported too (kept as text)
+    assert any(repr("c\nd.png") in line for line in report.splitlines() if "warning:" in line)
     pages = "".join(page.read_text(encoding="utf-8") for page in out.rglob(f"*.{suffix}"))
     # refused images are kept as their text: no image (or link) names them
     for name in ("conf.py", "evil.md", "fake.png", "bad.svg"):
