@@ -89,7 +89,20 @@ def build_parser() -> argparse.ArgumentParser:
         "sphinx-jointassessment directives, and print what was mapped and what was kept. "
         "With --format rst the Markdown content is converted to reStructuredText.",
     )
-    imp.add_argument("file", metavar="FILE.md", type=Path, help="the assessment to import")
+    imp.add_argument(
+        "file",
+        metavar="FILE.md",
+        type=Path,
+        help="the assessment to import (with --from: the tool's JSON or OTM YAML file)",
+    )
+    imp.add_argument(
+        "--from",
+        dest="source_format",
+        choices=("markdown", "otm", "threat-dragon"),
+        default="markdown",
+        help="markdown (default): an assessment in the CNCF layout; otm: an Open Threat "
+        "Model 0.2.0 file; threat-dragon: an OWASP Threat Dragon model (v2 or v1)",
+    )
     imp.add_argument(
         "-o",
         "--output",
@@ -178,6 +191,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         from .init import run_init
 
         return run_init(args.dir, fmt=args.format, outline=args.outline, project=args.project)
+    if args.command == "import" and args.source_format != "markdown":
+        from .importmodel import run_import_model
+
+        return run_import_model(
+            args.file, args.output, args.source_format, fmt=args.format, project=args.project
+        )
     if args.command == "import":
         from .importcmd import run_import
 

@@ -30,24 +30,31 @@ MAX_INPUT_BYTES = 16 * 1024 * 1024
 
 def read_markdown(path: Path) -> str:
     """The text of *path* as UTF-8, with newlines normalised; :class:`CliError` otherwise."""
+    return normalise_text(read_text_file(path, MAX_INPUT_BYTES, "a Markdown file"))
+
+
+def read_text_file(path: Path, max_bytes: int, what: str) -> str:
+    """The UTF-8 text of the regular file *path*, at most *max_bytes*; :class:`CliError` if not.
+
+    *what* names the file the command expects, for the message about a folder.
+    """
     try:
         if not path.exists():
             raise CliError(f"{path}: no such file")
         if path.is_dir():
-            raise CliError(f"{path}: is a folder, not a Markdown file")
+            raise CliError(f"{path}: is a folder, not {what}")
         if not path.is_file():  # reading a FIFO would wait for a writer forever
             raise CliError(f"{path}: not a regular file (a FIFO, a device or a socket)")
         size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise CliError(f"{path}: {size} bytes, over the limit of {MAX_INPUT_BYTES}")
+        if size > max_bytes:
+            raise CliError(f"{path}: {size} bytes, over the limit of {max_bytes}")
         data = path.read_bytes()
     except OSError as exc:
         raise CliError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CliError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from None
-    return normalise_text(text)
 
 
 def normalise_text(text: str) -> str:
