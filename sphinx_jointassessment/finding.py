@@ -21,10 +21,11 @@ from .checks import register_check, unknown_targets
 from .directive import ObjectDirective, add_assessment_directive
 from .i18n import N_, _
 from .kinds import Kind
-from .links import ja_xref, safe_link, url_problem, xref_list
+from .links import ja_xref, safe_link, xref_list
 from .placeholders import PlaceholderDirective, register_renderer
 from .problems import BlockProblem, Code, Problem
 from .tables import build_table, empty_note, field_list, heading_paragraph
+from .urls import url_problem
 from .values import choice, id_list, natural_key, option_text
 
 if TYPE_CHECKING:

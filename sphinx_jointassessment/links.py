@@ -1,11 +1,12 @@
-"""Links made from block text: the one place that decides what may become a link.
+"""Links made from block text: an option's URL becomes a link here, or text.
 
 Block text is untrusted (a page may come from a pull request), and an assessment
 is published on the project's web site. So a URL given in an option (``:issue:``,
 ``:url:``, ``:software:``, ``:sbom:``, a security link) becomes a link only when it
 is an ``http``, ``https`` or ``mailto`` URL; anything else (``javascript:``,
 ``data:``, ``file:``...) is shown as plain text and reported as ``bad-url``. Every
-feature builds its links through :func:`safe_link`, so that rule lives here only.
+feature builds its links through :func:`safe_link`; what a web URL is, is decided
+by :mod:`.urls` (the one URL policy), never here.
 
 Links to assessment objects (a risk's threat-matrix cells, a finding's risks) are
 ``pending_xref`` nodes of the ``ja`` domain made by :func:`ja_xref`, resolved by
@@ -14,72 +15,17 @@ Sphinx like roles, so they work across pages and builders.
 
 from __future__ import annotations
 
-import functools
-import re
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx import addnodes
 
 from .problems import BlockProblem, Code
+from .urls import clean_url, url_problem
 from .values import option_text
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-
-#: the only URL schemes that ever become links
-WEB_SCHEMES = frozenset({"http", "https", "mailto"})
-
-#: browsers drop tabs and newlines anywhere in a URL and leading controls and spaces,
-#: so ``java\nscript:`` is ``javascript:``; compare schemes after doing the same
-_BROWSER_IGNORED = re.compile(r"[\t\n\r]")
-#: white space (as ``str.isspace`` has it) and control characters
-_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
-#: never valid unencoded in a URL (RFC 3986), and the stuff of markup injection
-_NOT_IN_URLS = re.compile(r'[<>"\\`]')
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
-
-
-@functools.lru_cache(maxsize=65536)  # each URL is checked again by every table showing it
-def url_problem(url: str) -> str | None:
-    """Why *url* may not become a link, or ``None`` when it is a web URL."""
-    text = url.strip()
-    if not text:
-        return "the URL is empty"
-    if _SPACE_OR_CONTROL.search(text):
-        return f"{text!r} contains spaces or control characters"
-    if _NOT_IN_URLS.search(text):
-        return f'{text!r} contains characters a URL cannot hold unencoded (<, >, ", \\ or `)'
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname
-    except ValueError:
-        return f"{text!r} is not a valid URL"
-    scheme = parts.scheme.lower()
-    if scheme not in WEB_SCHEMES:
-        return f"{text!r} is not an http, https or mailto URL"
-    if scheme in ("http", "https") and not host:
-        return f"{text!r} has no host"
-    if scheme == "mailto" and not parts.path:
-        return f"{text!r} has no address"
-    return None
-
-
-def looks_like_url(text: str) -> bool:
-    """Whether *text* names a scheme (``https:``, ``javascript:``) rather than a path.
-
-    One-letter schemes are taken as Windows drive letters, that is as paths.
-    """
-    match = _SCHEME.match(text.strip())
-    return match is not None and len(match.group(1)) > 1
-
-
-def uri_scheme(uri: str) -> str | None:
-    """The scheme a browser would see in *uri* (lower case), or ``None`` when relative."""
-    normalized = _BROWSER_IGNORED.sub("", uri).lstrip("".join(map(chr, range(33))))
-    match = _SCHEME.match(normalized)
-    return match.group(1).lower() if match else None
 
 
 def safe_link(url: str, text: str | None = None) -> nodes.Node:
@@ -88,9 +34,9 @@ def safe_link(url: str, text: str | None = None) -> nodes.Node:
     Any other value is shown as plain text, never as a link. docutils escapes the
     text and the URL when a builder writes them.
     """
-    shown = url.strip() if text is None else text
+    shown = clean_url(url) if text is None else text
     if url_problem(url) is None:
-        return nodes.reference(shown, shown, refuri=url.strip(), classes=["ja-link"])
+        return nodes.reference(shown, shown, refuri=clean_url(url), classes=["ja-link"])
     return nodes.inline(shown, shown, classes=["ja-unlinked"])
 
 

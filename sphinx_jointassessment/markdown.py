@@ -12,7 +12,7 @@ The module has two layers:
 
 * small, pure helpers that make one piece of text safe (:func:`escape_inline`,
   :func:`escape_cell`, :func:`code_span`, :func:`md_link`, :func:`md_table`,
-  :func:`is_web_url`, :func:`github_slug`), usable on their own by code that
+  :func:`github_slug`), usable on their own by code that
   builds Markdown from data (tables of findings, the table of contents);
 * :class:`MarkdownTranslator`, a docutils visitor that turns a doctree fragment
   into Markdown, and :func:`to_markdown`, its entry point.
@@ -65,6 +65,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.utils import new_document
 
+from .urls import clean_url, image_problem, is_web_url, link_problem
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
@@ -76,7 +78,6 @@ __all__ = [
     "escape_inline",
     "fenced_code",
     "github_slug",
-    "is_web_url",
     "join_blocks",
     "join_inline",
     "md_link",
@@ -210,10 +211,9 @@ def code_span(text: str, *, in_table: bool = False) -> str:
 # URLs and links
 # --------------------------------------------------------------------------
 
-_WEB_SCHEMES = frozenset({"http", "https", "mailto"})
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-#: What a browser ignores or strips in a URL before reading its scheme.
-_URL_IGNORED = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# Which URLs are linked is decided by :mod:`.urls` (the one URL policy); this
+# part only writes them.
+
 #: Characters percent-encoded in a written URL: they would end or confuse the
 #: link destination, split a table row, or are not allowed in URLs at all.
 _URL_ENCODED = {c: f"%{ord(c):02X}" for c in ' "<>\\^`{|}()'}
@@ -223,33 +223,9 @@ _ENTITY_LIKE = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Z
 _AUTOLINK_SAFE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>&\\`|]+")
 
 
-def _url_scheme(url: str) -> str | None:
-    """The lower-cased scheme of *url* as a browser would read it, or None."""
-    match = _SCHEME.match(_URL_IGNORED.sub("", url))
-    return match.group(1).lower() if match else None
-
-
-def is_web_url(url: str) -> bool:
-    """Whether *url* may be linked: its scheme is http, https or mailto.
-
-    Whitespace and control characters are removed first, anywhere in the URL,
-    as browsers do, so ``"java\\tscript:alert(1)"`` is read as ``javascript:``
-    and refused. Relative URLs (no scheme) are not web URLs.
-    """
-    return _url_scheme(url) in _WEB_SCHEMES
-
-
-def _clean_url(url: str) -> str:
-    """*url* as written in the output: edges stripped, tabs and line breaks
-    removed as browsers do, other controls dropped, inner spaces kept (encoded
-    later)."""
-    url = _REMOVED_CHARS.sub("", url).strip(" \t\n\r\f\v")
-    return re.sub(r"[\t\n\r\f\v]", "", url)
-
-
 def _encode_url(url: str) -> str:
     """Percent-encode what cannot appear in a link destination or a table."""
-    url = "".join(_URL_ENCODED.get(char, char) for char in _clean_url(url))
+    url = "".join(_URL_ENCODED.get(char, char) for char in clean_url(url))
     return _ENTITY_LIKE.sub("&amp;", url)
 
 
@@ -258,7 +234,7 @@ def _autolink_or_link(url: str) -> str:
     encoded = _encode_url(url)
     if _AUTOLINK_SAFE.fullmatch(encoded):
         return f"<{encoded}>"
-    return f"[{escape_inline(_clean_url(url)).strip()}]({encoded})"
+    return f"[{escape_inline(clean_url(url)).strip()}]({encoded})"
 
 
 #: Link texts that MD059 (descriptive link text) rejects by default, normalised
@@ -275,9 +251,9 @@ def _is_vague_link_text(text: str) -> bool:
 def md_link(label: str, url: str, *, plain_label: str | None = None) -> str:
     """Return a link to *url* whose text is *label* (already Markdown).
 
-    Only web URLs (:func:`is_web_url`) and in-page fragments (``#anchor``) are
-    linked; any other URL gives *label* alone, so no ``javascript:`` or ``data:``
-    link can be written. An empty label, or a label equal to the URL, gives an
+    Only web URLs (:func:`.urls.is_web_url`) and in-page fragments (``#anchor``)
+    are linked; any other URL gives *label* alone, so no ``javascript:`` or
+    ``data:`` link can be written. An empty label, or a label equal to the URL, gives an
     autolink ``<url>`` (MD042, MD034). A label that MD059 rejects ("here",
     "more"...) stays as text followed by the URL as an autolink. *plain_label*
     is the label's visible text, used for that check (defaults to *label*).
@@ -285,8 +261,8 @@ def md_link(label: str, url: str, *, plain_label: str | None = None) -> str:
     """
     label = label.strip()
     visible = (plain_label if plain_label is not None else label).strip()
-    cleaned = _clean_url(url)
-    if cleaned.startswith("#") and len(cleaned) > 1:
+    cleaned = clean_url(url)
+    if cleaned.startswith("#") and len(cleaned) > 1 and link_problem(cleaned) is None:
         if not label:
             return escape_inline(cleaned[1:]).strip()
         return f"[{label}]({_encode_url(cleaned)})"
@@ -1384,11 +1360,7 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
     def visit_image(self, node: nodes.Element) -> None:
         uri = str(node.get("uri", ""))
         alt = escape_inline(str(node.get("alt", "") or "")).strip() or "image"
-        scheme = _url_scheme(uri)
-        if _clean_url(uri) and (scheme in {"http", "https"} or scheme is None):
-            markdown = f"![{alt}]({_encode_url(uri)})"
-        else:
-            markdown = alt
+        markdown = f"![{alt}]({_encode_url(uri)})" if image_problem(uri) is None else alt
         if isinstance(node.parent, nodes.TextElement):
             self.add_inline(markdown)
         else:

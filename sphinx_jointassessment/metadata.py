@@ -22,7 +22,7 @@ from docutils.parsers.rst import directives
 from .bodies import block_too_large
 from .directive import AssessmentDirective, YamlSource, add_assessment_directive
 from .kinds import Kind
-from .links import looks_like_url, safe_link, url_problem
+from .links import safe_link
 from .paths import read_source_text, resolve_source_file
 from .placeholders import ja_placeholder, register_renderer
 from .posture import OPTIONS as POSTURE_OPTIONS
@@ -37,6 +37,7 @@ from .security_insights import (
     same_url,
 )
 from .tables import build_table
+from .urls import looks_like_url, url_problem
 from .values import choice, option_text, split_items
 from .yamlsafe import LineDict, YamlLimits, YamlProblem
 

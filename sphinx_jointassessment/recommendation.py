@@ -28,10 +28,11 @@ from .checks import register_check, unknown_targets
 from .directive import FilteredTableDirective, ObjectDirective, add_assessment_directive
 from .finding import SEVERITIES
 from .kinds import Kind
-from .links import ja_xref, safe_link, url_option, url_problem, xref_list
+from .links import ja_xref, safe_link, url_option, xref_list
 from .placeholders import register_renderer
 from .problems import BlockProblem, Code, Problem
 from .tables import build_table, empty_note, field_list
+from .urls import url_problem
 from .values import choice, id_list, option_text
 
 if TYPE_CHECKING:

@@ -8,6 +8,8 @@ section container is passed through :func:`sanitize` once its page is read:
   being a link (``bad-url``);
 * an image from anything but ``http``/``https`` (``data:``, ``javascript:``) is shown
   as its alternative text (``bad-url``);
+* which URLs those are is the URL policy's answer (:mod:`.urls`): a relative URL
+  passes, a URL with invisible, control or space characters does not;
 * raw output (raw HTML, which MyST makes of inline ``<tags>``) is shown as text
   (``schema``), except an HTML comment alone, which is kept as a comment;
 * a code block in a language that GitHub draws instead of showing it (``mermaid``,
@@ -21,14 +23,12 @@ import re
 
 from docutils import nodes
 
-from .links import WEB_SCHEMES, uri_scheme
 from .markdown import DRAWN_LANGUAGES, info_string
 from .problems import Code
+from .urls import image_problem, link_problem
 
 #: one HTML comment and nothing else (``--!>`` also ends a comment in HTML)
 _HTML_COMMENT = re.compile(r"\s*<!--(?P<inner>(?:(?!--!?>).)*?)--!?>\s*", re.DOTALL)
-#: the only schemes an image may be loaded from (``data:`` and ``javascript:`` may not)
-IMAGE_SCHEMES = frozenset({"http", "https"})
 
 
 def _line(node: nodes.Node) -> int | None:
@@ -61,12 +61,12 @@ def _sanitize(body: nodes.Element) -> list[tuple[Code, str, int | None, int]]:
         uri = ref.get("refuri")
         if not uri:
             continue
-        scheme = uri_scheme(uri)
-        if scheme is not None and scheme not in WEB_SCHEMES:
+        reason = link_problem(uri)
+        if reason is not None:
             problems.append(
                 (
                     Code.BAD_URL,
-                    f"link to {uri!r}: not an http, https or mailto URL; shown as text",
+                    f"link to {uri!r}: {reason}; shown as text",
                     _line(ref),
                     id(ref),
                 )
@@ -75,13 +75,12 @@ def _sanitize(body: nodes.Element) -> list[tuple[Code, str, int | None, int]]:
             plain["classes"].append("ja-unlinked")
             ref.replace_self(plain)
     for image in list(body.findall(nodes.image)):
-        scheme = uri_scheme(image.get("uri", ""))
-        if scheme is not None and scheme not in IMAGE_SCHEMES:
+        reason = image_problem(image.get("uri", ""))
+        if reason is not None:
             problems.append(
                 (
                     Code.BAD_URL,
-                    f"image {image.get('uri', '')[:80]!r}: not an http or https URL; "
-                    "shown as its text",
+                    f"image {image.get('uri', '')[:80]!r}: {reason}; shown as its text",
                     _line(image),
                     id(image),
                 )

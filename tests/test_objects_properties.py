@@ -25,14 +25,8 @@ from sphinx_jointassessment import (
     summary,
     team,
 )
-from sphinx_jointassessment.links import (
-    WEB_SCHEMES,
-    looks_like_url,
-    safe_link,
-    uri_scheme,
-    url_problem,
-)
 from sphinx_jointassessment.sbom import parse_sbom
+from sphinx_jointassessment.urls import WEB_SCHEMES, browser_scheme, url_problem
 from sphinx_jointassessment.values import natural_key, parse_date_range, parse_iso_date
 from sphinx_jointassessment.yamlsafe import YamlLimits, YamlProblem, load_yaml
 
@@ -95,7 +89,7 @@ def test_parse_recommendation_never_raises(title, options):
     _json_ok(model)
     assert model.audience in (None, *recommendation.AUDIENCES)
     assert model.status in (None, *recommendation.STATUSES)
-    assert all(uri_scheme(url) in WEB_SCHEMES for url in model.addressed_by)
+    assert all(browser_scheme(url) in WEB_SCHEMES for url in model.addressed_by)
     recommendation.render_fields(model, "index")
     recommendation.heading(None, model)
     assert all(problem.code.value for problem in problems)
@@ -110,7 +104,7 @@ def test_parse_summary_never_raises(options):
     for shown in (summary.facts(model), summary.facts(model, readme=True)):
         for node in shown:
             for link in node.findall(nodes.reference):
-                assert uri_scheme(link["refuri"]) in WEB_SCHEMES
+                assert browser_scheme(link["refuri"]) in WEB_SCHEMES
 
 
 #: YAML bodies an ``assessment-team`` may be given: its keys with any values, and any text
@@ -212,17 +206,6 @@ def test_parse_sbom_never_raises_on_any_text(text):
     assert sbom is not None or problems
 
 
-@given(url=st.one_of(line, interesting, st.text(max_size=40)), text=line)
-def test_only_web_urls_become_links(url, text):
-    node = safe_link(url, text)
-    if isinstance(node, nodes.reference):
-        assert url_problem(url) is None
-        assert uri_scheme(node["refuri"]) in WEB_SCHEMES
-    else:
-        assert url_problem(url) is not None
-    looks_like_url(url)
-
-
 @given(text=st.one_of(line, interesting))
 def test_dates_and_ordering_never_raise(text):
     parse_iso_date(text)
@@ -293,7 +276,7 @@ def test_build_with_random_options_and_bodies(tmp_path_factory, title, risk, fou
     html = (app.outdir / "index.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
     for link in soup.select("div.body a[href]"):
-        scheme = uri_scheme(link["href"])
+        scheme = browser_scheme(link["href"])
         assert scheme is None or scheme in WEB_SCHEMES, link["href"]
     assert not soup.select("div.body script")
 
