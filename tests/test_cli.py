@@ -533,7 +533,7 @@ def test_base_url_keeps_relative_links_and_local_images_are_copied(
     assert code == 0
     page = (out / "assessment.md").read_text(encoding="utf-8")
     assert "[the guide\\](guide.md)" in page  # shown as text: it points into the source repo
-    assert "[ftp\\](ftp://example.org/f)" in page
+    assert "[ftp\\](ftp\\://example.org/f)" in page  # its colon too: no bare ftp: URL
     assert "[nowhere\\](#nowhere)" in page
     assert "![arch](docs/arch.png)" in page
     assert (out / "docs" / "arch.png").is_file()

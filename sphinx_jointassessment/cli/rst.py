@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 
-from docutils.utils import urischemes
-
-from ..links import WEB_SCHEMES
+from ..urls import scheme_colons
 from .mdparse import display_width
 
 #: adornment of each heading level: level 1 has an overline as well
@@ -22,28 +20,19 @@ _MARKUP_STARTS = ("`", "*", "|img-", ":ref:`")
 _LINE_START = re.compile(r"^(?:[^\w\s]|\w{1,3}[.)](?:\s|$))")
 
 
-#: what may be a URI scheme and its colon (docutils may start one after a ``-`` or ``.``)
-_URI_START = re.compile(r"([A-Za-z0-9+.\-]+):(?=\S)")
-
-
 def escape(text: str) -> str:
     """Text that docutils shows as it is (no emphasis, literal, reference or substitution).
 
-    Docutils links a URI written in prose when it knows its scheme: ``javascript:x``
-    and ``data:text/html,...`` in an imported paragraph would become live links. The
-    colon of every such scheme that is not a web scheme is escaped: the text reads
-    the same, and no link is made.
+    docutils links a bare URL of any scheme it knows, ``javascript:`` and ``data:``
+    included, so the colon of every scheme the URL policy would not link is
+    escaped too: the text stays text (:func:`..urls.scheme_colons`).
     """
-    return _URI_START.sub(_neutralise_scheme, _SPECIAL.sub(r"\\\1", text))
-
-
-def _neutralise_scheme(match: re.Match[str]) -> str:
-    word = match[1].lower()
-    for start, char in enumerate(word):
-        scheme = word[start:]
-        if char.isalpha() and scheme in urischemes.schemes and scheme not in WEB_SCHEMES:
-            return f"{match[1]}\\:"
-    return match[0]
+    text = _SPECIAL.sub(r"\\\1", text)
+    parts, last = [], 0
+    for position in scheme_colons(text):
+        parts += [text[last:position], "\\"]
+        last = position
+    return "".join([*parts, text[last:]])
 
 
 def escape_line_start(line: str) -> str:

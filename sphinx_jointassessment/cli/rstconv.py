@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..urls import image_problem, is_web_url
 from .mdparse import markdown_parser
 from .rst import escape, escape_line_start, indent, rst_directive
 
@@ -121,10 +122,13 @@ def _lone_image(node: SyntaxTreeNode | None) -> list[str] | None:
     if len(children) != 1 or children[0].type != "image":
         return None
     image = children[0]
+    source = str(image.attrGet("src") or "")
+    if image_problem(source) is not None:
+        return None
     options = {"alt": _plain(image)} if _plain(image) else {}
-    if target:
+    if target and is_web_url(target):
         options["target"] = _uri(target)
-    return rst_directive("image", _uri(str(image.attrGet("src") or "")), options)
+    return rst_directive("image", _uri(source), options)
 
 
 def _list(node: SyntaxTreeNode, context: RstContext) -> list[str]:
@@ -249,6 +253,8 @@ def _link(node: SyntaxTreeNode, context: RstContext) -> list[tuple[bool, str]]:
         label = context.label_prefix + href[1:]
         shown = _ref_text(text or href[1:])
         return [(True, f":ref:`{shown} <{label}>`")]
+    if not is_web_url(href):  # the importer unlinks these first; never write one as a link
+        return [(False, escape(text or href))]
     shown = _ref_text(text) if text and text != href else ""
     uri = _uri(href)
     return [(True, f"`{shown} <{uri}>`__" if shown else f"`<{uri}>`__")]
@@ -261,14 +267,15 @@ def _ref_text(text: str) -> str:
 
 
 def _image(node: SyntaxTreeNode, context: RstContext, target: str | None) -> list[tuple[bool, str]]:
+    source = str(node.attrGet("src") or "")
+    if image_problem(source) is not None:  # as for links: shown as its text
+        return [(False, escape(" ".join(_plain(node).split()) or source))]
     context.images += 1
     name = f"img-{context.images}"
     options = {"alt": " ".join(_plain(node).split())} if _plain(node).strip() else {}
-    if target:
+    if target and is_web_url(target):
         options["target"] = _uri(target)
-    context.substitutions.append(
-        rst_directive(f"|{name}| image", _uri(str(node.attrGet("src") or "")), options)
-    )
+    context.substitutions.append(rst_directive(f"|{name}| image", _uri(source), options))
     return [(True, f"|{name}|")]
 
 

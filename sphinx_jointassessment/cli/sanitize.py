@@ -7,8 +7,13 @@ Sphinx docs folder than on GitHub and are rewritten, each one reported:
   comments are removed, any other tag is escaped so it shows as text;
 - links: ``#anchor`` links must name a heading that exists (else MyST warns),
   relative links point into the source repository (made absolute with
-  ``--base-url``), and only http, https and mailto URLs stay links; a link that
-  cannot work is turned into its literal text, so the words stay;
+  ``--base-url``), and only http, https and mailto URLs stay links (as
+  :mod:`..urls` decides, for inline links, autolinks, ``<a href>`` and link
+  reference definitions alike); a link that cannot work is turned into its
+  literal text, so the words stay;
+- a bare URL with another scheme in the text (``javascript:alert(1)``) keeps its
+  text but its colon is escaped, so that no format that links bare URLs
+  (reStructuredText does) makes a link of it;
 - MyST syntax that CommonMark does not have (``%`` comments, ``(label)=`` targets,
   ``+++`` breaks, ``{role}`` markup, ``[^1]`` footnotes) is escaped;
 - a code fence whose language Pygments cannot highlight is marked ``text``,
@@ -18,13 +23,13 @@ Sphinx docs folder than on GitHub and are rewritten, each one reported:
 from __future__ import annotations
 
 import functools
+import html as html_entities
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from markdown_it.common.utils import unescapeAll
-
+from ..urls import browser_scheme, clean_url, image_problem, is_web_url, link_problem, scheme_colons
 from .images import image_refusal
 from .mdparse import markdown_parser
 
@@ -35,8 +40,15 @@ if TYPE_CHECKING:
 
     from .model import Report
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]{1,31}:")
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+#: a CommonMark autolink: ``<scheme:...>`` or ``<address@host>``
+_AUTOLINK = re.compile(
+    r"<(?:(?P<url>[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20]*)"
+    r"|(?P<email>[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?))>"
+)
+#: the label of a link reference definition, and the colon after it
+_DEFINITION_LABEL = re.compile(r"\[(?:[^\\\[\]]|\\.)*\]:", re.DOTALL)
+#: an entity, which markdown-it would decode in a link destination
+_ENTITY_LIKE = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _A_OPEN = re.compile(r"""^<a\s[^>]*?\bhref\s*=\s*(["'])(?P<url>[^"'<>\s]+)\1[^>]*>$""", re.I)
 _A_CLOSE = re.compile(r"^</a\s*>$", re.IGNORECASE)
 _BR = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
@@ -97,6 +109,7 @@ def sanitize_lines(
 ) -> list[str]:
     """*lines* (a block starting at 0-based *first_line*) made safe and equivalent for MyST."""
     html, links, images = _collect(tokens)
+    lines = _link_definitions(lines, first_line, context)
     special = _code_lines(tokens, first_line)
     breaks = any(c.type == "hardbreak" for t in tokens for c in t.children or ())
     if breaks:
@@ -220,6 +233,8 @@ class _Scanner:
         #: open ``<a href>`` tags turned into ``[``: (index in out, the tag)
         self.anchors: list[tuple[int, str]] = []
         self.url = ""
+        #: colons that would make a bare non-web URL of the text before them
+        self.colons = frozenset(scheme_colons(text))
 
     def here(self, position: int) -> int:
         return self.line + self.text.count("\n", 0, position)
@@ -236,6 +251,11 @@ class _Scanner:
             elif ch == "<" and (html := self._html_at(position)) is not None:
                 self.out.append(self._html(html, position))
                 position += len(html)
+            elif ch == "<" and (autolink := _AUTOLINK.match(text, position)) is not None:
+                position = self._autolink(autolink, position)
+            elif ch == ":" and position in self.colons:
+                self.out.append("\\:")
+                position += 1
             elif text.startswith("](", position):
                 position = self._link(position)
             elif text.startswith("[^", position):
@@ -286,9 +306,8 @@ class _Scanner:
             return " "
         anchor = _A_OPEN.match(html)
         if anchor is not None and not self.anchors:
-            url = anchor["url"]
-            scheme = _SCHEME.match(url)
-            if scheme is not None and scheme.group(0)[:-1].lower() in SAFE_SCHEMES:
+            url = html_entities.unescape(anchor["url"])  # what a browser reads in the attribute
+            if is_web_url(url):
                 self.anchors.append((len(self.out), html))
                 self.url = url
                 return "["
@@ -297,6 +316,18 @@ class _Scanner:
             return f"]({_written(self.url)})"
         self.context.report.note(self.here(position), f"inline HTML kept as text: {html!r}")
         return "\\" + html
+
+    def _autolink(self, autolink: re.Match[str], position: int) -> int:
+        """At an autolink ``<...>``: keep it if it links a web URL, else escape it to text."""
+        url = autolink["url"] or f"mailto:{autolink['email']}"
+        if markdown_parser().normalizeLink(url) not in self.links or is_web_url(url):
+            self.out.append(autolink.group(0))
+            return autolink.end()
+        self.context.report.warn(
+            self.here(position), f"link {url!r}: {link_problem(url)}; kept as text"
+        )
+        self.out.append("\\<")  # the rest is scanned as text: its colon is escaped
+        return position + 1
 
     def _link(self, position: int) -> int:
         """At ``](``: rewrite the destination that follows, if markdown-it saw a link there."""
@@ -310,90 +341,130 @@ class _Scanner:
             while cursor < len(text) and text[cursor] in " \t":
                 cursor += 1
         dest_start = cursor
-        if cursor < len(text) and text[cursor] == "<":
-            close = text.find(">", cursor)
-            if close < 0 or "\n" in text[cursor:close]:
-                self.out.append("](")
-                return start
-            dest, dest_end = text[cursor + 1 : close], close + 1
-        else:
-            depth = 0
-            while cursor < len(text) and not text[cursor].isspace():
-                if text[cursor] == "\\" and cursor + 1 < len(text):
-                    cursor += 2
-                    continue
-                if text[cursor] == "(":
-                    depth += 1
-                elif text[cursor] == ")":
-                    if depth == 0:
-                        break
-                    depth -= 1
-                cursor += 1
-            dest, dest_end = text[dest_start:cursor], cursor
-        # as markdown-it reads a destination: backslash escapes and entities decoded
-        # (``a&#10;b.png`` names a file with a line break; left as written, it was
-        # never matched, so never checked nor reported)
-        plain = unescapeAll(dest)
-        normal = markdown_parser().normalizeLink(plain)
+        parsed = _parse_destination(text, cursor)
+        if parsed is None:
+            self.out.append("](")
+            return start
+        dest, dest_end = parsed
+        normal = markdown_parser().normalizeLink(dest)
         is_image = normal in self.images and normal not in self.links
         if normal not in self.links and normal not in self.images:
             self.out.append("](")
             return start
-        new = self._destination(plain, is_image, position)
+        new = _destination(dest, is_image, self.here(position), self.context)
         if new is None:
             self.out.append("\\](")
+            if text.startswith("<", dest_start):  # else ``<url>`` reads as an autolink
+                self.out.append(text[start:dest_start] + "\\<")
+                return dest_start + 1
             return start
         self.out.append("](" + text[start:dest_start] + new)
         return dest_end
 
-    def _destination(self, dest: str, is_image: bool, position: int) -> str | None:
-        """The destination to write, or None to turn the link into its text."""
-        context, line = self.context, self.here(position)
-        kind = "image" if is_image else "link"
-        if dest.startswith("#"):
-            anchor = unquote(dest[1:])
-            for candidate in (anchor, anchor.lower()):
-                if candidate in context.slugs:
-                    return "#" + candidate
-            context.report.warn(
-                line, f"link to #{anchor} names no heading of the document: kept as text"
-            )
-            return None
-        scheme = _SCHEME.match(dest)
-        if scheme is not None:
-            if scheme.group(0)[:-1].lower() in SAFE_SCHEMES:
-                return _written(dest)
-            context.report.warn(line, f"{kind} {dest!r} is not http, https or mailto: kept as text")
-            return None
-        if not dest:
-            context.report.warn(line, f"empty {kind} destination: kept as text")
-            return None
-        if context.base_url is not None:
-            return _written(urljoin(context.base_url, dest))
-        if is_image and context.source_dir is not None:
-            path = unquote(urlsplit(dest).path)
-            try:
-                base = context.source_dir.resolve()
-                real = (base / path).resolve()
-                inside = real.is_relative_to(base) and real.exists() and not dest.startswith("/")
-            except (OSError, RuntimeError, ValueError):
-                inside = False
-            if inside:
-                refused = image_refusal(real, path)
-                if refused is not None:
-                    context.report.warn(line, f"image {dest!r} is not copied: {refused}")
-                    return None
-                context.images.append((str(real), real.relative_to(base).as_posix()))
-                return _written(real.relative_to(base).as_posix())
+
+def _destination(dest: str, is_image: bool, line: int, context: LinkContext) -> str | None:
+    """The destination to write for a link (or image) to *dest*, or None to make it text.
+
+    The URL policy (:mod:`..urls`) decides which URLs may be linked; relative ones
+    point into the source repository, so they need ``--base-url`` (or, for an
+    image, a file beside the source that is copied).
+    """
+    kind = "image" if is_image else "link"
+    problem = image_problem(dest) if is_image else link_problem(dest)
+    if problem is not None:
+        context.report.warn(line, f"{kind} {dest!r}: {problem}; kept as text")
+        return None
+    dest = clean_url(dest)
+    if dest.startswith("#"):
+        anchor = unquote(dest[1:])
+        for candidate in (anchor, anchor.lower()):
+            if candidate in context.slugs:
+                return "#" + candidate
         context.report.warn(
-            line,
-            f"relative {kind} {dest!r} points into the source repository: kept as text "
-            "(give --base-url to keep it as a link)",
+            line, f"link to #{anchor} names no heading of the document: kept as text"
         )
         return None
+    if browser_scheme(dest) is not None:  # a web scheme: the policy refused any other
+        return _written(dest)
+    if context.base_url is not None:
+        joined = urljoin(context.base_url, dest)
+        if is_web_url(joined):
+            return _written(joined)
+    if is_image and context.source_dir is not None:
+        path = unquote(urlsplit(dest).path)
+        try:
+            base = context.source_dir.resolve()
+            real = (base / path).resolve()
+            inside = real.is_relative_to(base) and real.exists() and not dest.startswith("/")
+        except (OSError, RuntimeError, ValueError):
+            inside = False
+        if inside:
+            refused = image_refusal(real, path)
+            if refused is not None:
+                context.report.warn(line, f"image {dest!r} is not copied: {refused}")
+                return None
+            context.images.append((str(real), real.relative_to(base).as_posix()))
+            return _written(real.relative_to(base).as_posix())
+    context.report.warn(
+        line,
+        f"relative {kind} {dest!r} points into the source repository: kept as text "
+        "(give --base-url to keep it as a link)",
+    )
+    return None
+
+
+def _parse_destination(text: str, position: int) -> tuple[str, int] | None:
+    """The link destination at *position* as markdown-it reads it (escapes and entities
+    decoded) and where it ends, or None when there is none."""
+    from markdown_it.helpers import parseLinkDestination  # with markdown_parser's dependency
+
+    parsed = parseLinkDestination(text, position, len(text))
+    return (parsed.str, parsed.pos) if parsed.ok else None
+
+
+def _link_definitions(lines: list[str], first_line: int, context: LinkContext) -> list[str]:
+    """*lines* with each link reference definition made safe as inline links are.
+
+    ``[text][label]`` takes its URL from a ``[label]: URL`` line elsewhere, so the
+    URL is judged where it is defined: a definition whose URL may not be linked
+    gets its ``[`` escaped (it shows as text, and the links that use it too), and
+    a relative one is made absolute with ``--base-url``.
+    """
+    env: dict[str, Any] = {}
+    markdown_parser().parse("\n".join(lines), env)
+    found = list(env.get("references", {}).values()) + list(env.get("duplicate_refs", []))
+    if not found:
+        return lines
+    result = list(lines)
+    for definition in sorted(found, key=lambda d: d["map"][0], reverse=True):
+        begin, end = definition["map"]
+        text = "\n".join(result[begin:end])
+        label = _DEFINITION_LABEL.search(text)
+        if label is None:  # pragma: no cover - markdown-it found a definition here
+            continue
+        cursor = label.end()
+        while cursor < len(text) and text[cursor] in " \t\n":
+            cursor += 1
+        parsed = _parse_destination(text, cursor)
+        if parsed is None:  # pragma: no cover - markdown-it read one
+            continue
+        dest, dest_end = parsed
+        new = _destination(dest, False, first_line + begin + 1, context)
+        if new is None:
+            text = text[: label.start()] + "\\" + text[label.start() :]
+        elif new != text[cursor:dest_end]:
+            text = text[:cursor] + new + text[dest_end:]
+        result[begin:end] = text.split("\n")
+    return result
 
 
 def _written(url: str) -> str:
+    """*url* as a link destination that markdown-it reads back as *url*.
+
+    Backslashes and entity-like ``&`` are escaped (markdown-it would read them),
+    and angle brackets hold a URL with spaces or parentheses.
+    """
+    url = _ENTITY_LIKE.sub("\\\\&", url.replace("\\", "\\\\"))
     if re.search(r"[\s()<>]", url):
         return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
     return url

@@ -65,6 +65,19 @@ def finish(
     page title, then each section's heading and the headings inside it. Returns
     the local images the content uses (see :attr:`LinkContext.images`).
     """
+    _safe_headings(state, *_assign_slugs(state, title), base_url, source_dir)
+    index_slugs, page_slugs = _assign_slugs(state, title)  # of the headings as now written
+    images: list[tuple[str, str]] = []
+    for number, pending in enumerate(state.pending):
+        slugs = page_slugs if number else index_slugs
+        context = LinkContext(slugs, base_url, source_dir, state.report)
+        _make_safe(pending, context)
+        images.extend(context.images)
+    return images
+
+
+def _assign_slugs(state: ImportState, title: str) -> tuple[set[str], set[str]]:
+    """Give every heading its anchor; the anchors of the index page and of the page."""
     index_slugs = {github_slug(title)} - {""}
     page_slugs = {github_slug(page_title(title))} - {""}
     for item in state.pending[0].parts:
@@ -75,13 +88,35 @@ def finish(
         for item in pending.parts:
             if isinstance(item, SubHeading):
                 item.slug = _add_slug(item.text, page_slugs)
-    images: list[tuple[str, str]] = []
+    return index_slugs, page_slugs
+
+
+def _safe_headings(
+    state: ImportState,
+    index_slugs: set[str],
+    page_slugs: set[str],
+    base_url: str | None,
+    source_dir: Path | None,
+) -> None:
+    """Make headings safe as the text under them is: they are written as they are.
+
+    A heading's links, autolinks and inline HTML would otherwise reach the pages
+    (a non-web link, an ``onclick``), as nothing else from the source may. Their
+    anchors are numbered again afterwards, from the headings as written.
+    """
     for number, pending in enumerate(state.pending):
         slugs = page_slugs if number else index_slugs
         context = LinkContext(slugs, base_url, source_dir, state.report)
-        _make_safe(pending, context)
-        images.extend(context.images)
-    return images
+        if number:
+            section = pending.section
+            section.heading = _safe_heading(section.heading, section.line, context)
+        for item in pending.parts:
+            if isinstance(item, SubHeading):
+                item.text = _safe_heading(item.text, item.line, context)
+
+
+def _safe_heading(text: str, line: int, context: LinkContext) -> str:
+    return " ".join(part.strip() for part in sanitize_text(text, line - 1, context))
 
 
 def _make_safe(pending: Pending, context: LinkContext) -> None:
