@@ -11,9 +11,9 @@ Sphinx docs folder than on GitHub and are rewritten, each one reported:
   :mod:`..urls` decides, for inline links, autolinks, ``<a href>`` and link
   reference definitions alike); a link that cannot work is turned into its
   literal text, so the words stay;
-- a bare URL with another scheme in the text (``javascript:alert(1)``) keeps its
-  text but its colon is escaped, so that no format that links bare URLs
-  (reStructuredText does) makes a link of it;
+- a bare URL with another scheme and ``//`` in the text (``ftp://x``) keeps its
+  text but its colon is escaped, so that MyST's linkify extension cannot make a
+  link of it (the rST writer escapes every such colon: docutils links more);
 - MyST syntax that CommonMark does not have (``%`` comments, ``(label)=`` targets,
   ``+++`` breaks, ``{role}`` markup, ``[^1]`` footnotes) is escaped;
 - a code fence whose language Pygments cannot highlight is marked ``text``,
@@ -109,6 +109,7 @@ def sanitize_lines(
 ) -> list[str]:
     """*lines* (a block starting at 0-based *first_line*) made safe and equivalent for MyST."""
     html, links, images = _collect(tokens)
+    lines = [line.replace("\x00", "\ufffd") for line in lines]  # as CommonMark reads NUL
     lines = _link_definitions(lines, first_line, context)
     special = _code_lines(tokens, first_line)
     breaks = any(c.type == "hardbreak" for t in tokens for c in t.children or ())
@@ -233,8 +234,10 @@ class _Scanner:
         #: open ``<a href>`` tags turned into ``[``: (index in out, the tag)
         self.anchors: list[tuple[int, str]] = []
         self.url = ""
-        #: colons that would make a bare non-web URL of the text before them
-        self.colons = frozenset(scheme_colons(text))
+        #: colons that would make a bare non-web URL of the text before them: MyST links
+        #: none without linkify, which links ``ftp://`` (and web URLs) only, so those
+        #: before ``//`` (rST, which links them all, escapes every one: ``rst.escape``)
+        self.colons = frozenset(p for p in scheme_colons(text) if text.startswith("//", p + 1))
 
     def here(self, position: int) -> int:
         return self.line + self.text.count("\n", 0, position)
@@ -450,8 +453,10 @@ def _link_definitions(lines: list[str], first_line: int, context: LinkContext) -
             continue
         dest, dest_end = parsed
         new = _destination(dest, False, first_line + begin + 1, context)
-        if new is None:
-            text = text[: label.start()] + "\\" + text[label.start() :]
+        if new is None:  # as text; ``<url>`` would read as an autolink then
+            bracket = "\\" if text.startswith("<", cursor) else ""
+            start = label.start()
+            text = f"{text[:start]}\\{text[start:cursor]}{bracket}{text[cursor:]}"
         elif new != text[cursor:dest_end]:
             text = text[:cursor] + new + text[dest_end:]
         result[begin:end] = text.split("\n")
