@@ -253,8 +253,8 @@ def md_link(label: str, url: str, *, plain_label: str | None = None) -> str:
 
     Only web URLs (:func:`.urls.is_web_url`) and in-page fragments (``#anchor``)
     are linked; any other URL gives *label* alone, so no ``javascript:`` or
-    ``data:`` link can be written. An empty label, or a label equal to the URL, gives an
-    autolink ``<url>`` (MD042, MD034). A label that MD059 rejects ("here",
+    ``data:`` link can be written. An empty label, or a label equal to the URL,
+    gives an autolink ``<url>`` (MD042, MD034). A label that MD059 rejects ("here",
     "more"...) stays as text followed by the URL as an autolink. *plain_label*
     is the label's visible text, used for that check (defaults to *label*).
     Pipes in the URL are percent-encoded, so the result is safe in a table.

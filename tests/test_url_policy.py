@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from sphinx_jointassessment.cli.importer import sanitize_text
+from sphinx_jointassessment.cli.importer.finish import sanitize_text
 from sphinx_jointassessment.cli.main import main
 from sphinx_jointassessment.cli.model import Report
 from sphinx_jointassessment.cli.rst import escape, escape_line_start
