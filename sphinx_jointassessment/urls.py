@@ -7,7 +7,7 @@ URL is (before it existed, four copies did: a zero-width space before
 ``javascript:`` was a harmless relative link to one and a refused script to
 another). It knows nothing of Sphinx or docutils: pure functions of strings.
 
-The rules, in the order they are applied:
+The rules:
 
 1. **Edges.** Leading and trailing ASCII white space (space, tab, line feed,
    carriage return, form feed, vertical tab) is ignored, as browsers ignore it,
@@ -30,13 +30,12 @@ The rules, in the order they are applied:
    `` JaVaScRiPt:`` and ``\\x01javascript:`` all have the scheme ``javascript``,
    and ``/a:b``, ``&#106;avascript:`` or ``%6Aavascript:`` have none (they are
    relative: entities are written escaped, so no browser decodes them). Rule 2
-   refuses a URL with hidden characters whatever its scheme; the scheme still
-   names the reason when there is one (``java\\tscript:`` is "not an http, https
-   or mailto URL").
+   refuses a URL with hidden characters whatever its scheme.
 4. **URLs given in an option** (``:issue:``, ``:url:``, ``:software:``,
    ``:sbom:``, security links; :func:`url_problem`) must be absolute web URLs:
    ``http`` or ``https`` with a host, or ``mailto`` with an address, and hold none
-   of ``< > " \\ ``` (never valid unencoded, and the stuff of markup injection).
+   of ``<``, ``>``, ``"``, ``\\`` or a backtick (never valid unencoded, and the
+   stuff of markup injection).
 5. **Links in content** (:func:`link_problem`) may be relative (no scheme: a
    page, an anchor) or ``http``, ``https`` or ``mailto``.
 6. **Images in content** (:func:`image_problem`) may be relative or ``http`` or

@@ -440,19 +440,24 @@ stays linked: https://example.org/a:b.
 """
 
 
+def _imported_html(markdown: str, fmt: str, folder: Path) -> str:
+    """*markdown* imported as *fmt* pages, built by the html builder: the sections page."""
+    from sphinx.cmd.build import build_main
+
+    source = folder / "self-assessment.md"
+    source.write_text(markdown, encoding="utf-8")
+    docs, out = folder / "docs", folder / "html"
+    assert main(["import", str(source), "-o", str(docs), "--format", fmt]) == 0
+    assert build_main(["-q", "-E", "-b", "html", str(docs), str(out)]) == 0
+    return (out / "assessment.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("fmt", ["myst", "rst"])
 def test_import_never_links_bare_non_web_urls(
     fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from sphinx.cmd.build import build_main
-
-    source = tmp_path / "self-assessment.md"
-    source.write_text(HOSTILE_IMPORT, encoding="utf-8")
-    docs, out = tmp_path / "docs", tmp_path / "html"
-    assert main(["import", str(source), "-o", str(docs), "--format", fmt]) == 0
-    assert build_main(["-q", "-E", "-b", "html", str(docs), str(out)]) == 0
+    page = _imported_html(HOSTILE_IMPORT, fmt, tmp_path)
     capsys.readouterr()
-    page = (out / "assessment.html").read_text(encoding="utf-8")
     assert not re.search(r"""href\s*=\s*["']?\s*(?:javascript|data|vbscript|file):""", page, re.I)
     soup = BeautifulSoup(page, "html.parser")
     main_text = soup.find(attrs={"role": "main"}) or soup
