@@ -13,6 +13,7 @@ import of bare ``javascript:``/``data:`` text built to HTML (issue 18, item 7).
 from __future__ import annotations
 
 import html
+import os
 import re
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from markdown_it import MarkdownIt
 
 from sphinx_jointassessment.cli.importer.finish import sanitize_text
 from sphinx_jointassessment.cli.main import main
+from sphinx_jointassessment.cli.mdparse import normalise_text
 from sphinx_jointassessment.cli.model import Report
 from sphinx_jointassessment.cli.rst import escape, escape_line_start
 from sphinx_jointassessment.cli.rstconv import RstContext, convert
@@ -80,7 +82,14 @@ urls = st.one_of(
     ),
     st.text(_TEXT, max_size=30),
 )
-PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: the same examples on every run unless PROPERTY_RANDOM is set (as tests/test_properties_all.py)
+PROPERTY = settings(
+    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "300")),
+    deadline=None,
+    database=None,
+    derandomize=os.environ.get("PROPERTY_RANDOM") is None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def _links(markdown: str) -> tuple[list[str], list[str]]:
@@ -150,7 +159,7 @@ def test_body_sanitiser_follows_the_policy(url: str) -> None:
 def _import(markdown: str) -> str:
     """*markdown* as the importer writes it for MyST (no --base-url, no headings)."""
     context = LinkContext(set(), None, None, Report("x.md", "joint", "X"))
-    return "\n".join(sanitize_text(markdown, 0, context))
+    return "\n".join(sanitize_text(normalise_text(markdown), 0, context))
 
 
 def _rst_links(markdown: str) -> tuple[list[str], list[str]]:
@@ -162,6 +171,11 @@ def _rst_links(markdown: str) -> tuple[list[str], list[str]]:
     )
     hrefs = [str(ref["refuri"]) for ref in doctree.findall(nodes.reference) if "refuri" in ref]
     return hrefs, [str(image["uri"]) for image in doctree.findall(nodes.image)]
+
+
+def _in_file(url: str) -> str:
+    """*url* as it reads in a file the importer has normalised (CR as LF, NUL as U+FFFD...)."""
+    return normalise_text("x" + url)[1:]
 
 
 def _angle(url: str) -> str:
@@ -183,10 +197,11 @@ def test_importer_links_follow_the_policy(url: str, form: str) -> None:
     source = IMPORT_FORMS[form](url)
     written = _import(source)
     hrefs, _ = _links(written)
-    # what markdown-it (so MyST) reads in the source as the URL (NUL is read as U+FFFD)
-    read = (html.unescape(url) if form == "anchor" else url).replace("\x00", "\ufffd")
-    linked_in_source = bool(_links(source)[0]) or (
-        form == "anchor" and re.fullmatch(r"[^\"'<>\s]+", url) is not None
+    # the URL as the importer reads it (in the file as normalised, an attribute unescaped)
+    in_file = _in_file(url)
+    read = html.unescape(in_file) if form == "anchor" else in_file
+    linked_in_source = bool(_links(normalise_text(source))[0]) or (
+        form == "anchor" and re.fullmatch(r"[^\"'<>\s]+", in_file) is not None
     )
     assert bool(hrefs) == (linked_in_source and is_web_url(read))
     assert all(is_web_url(href) for href in hrefs)
@@ -202,12 +217,58 @@ def test_importer_images_follow_the_policy(url: str) -> None:
     source = f"See ![x](<{_angle(url)}>) here."
     written = _import(source)
     _, sources = _links(written)
-    in_source = bool(_links(source)[1])
-    read = url.replace("\x00", "\ufffd")  # as markdown-it reads it
+    in_source = bool(_links(normalise_text(source))[1])
+    read = _in_file(url)
     allowed = image_problem(read) is None and browser_scheme(read) is not None  # no local file
     assert bool(sources) == (in_source and allowed)
     _, rst_sources = _rst_links(written)
     assert all(image_problem(uri) is None for uri in rst_sources)
+
+
+FRAGMENTS = [
+    "[",
+    "]",
+    "](",
+    "![",
+    "<",
+    ">",
+    "`",
+    "\\",
+    "\n",
+    "\n\n",
+    "> ",
+    "- ",
+    "[r]: ",
+    ": ",
+    "#",
+]
+
+
+@PROPERTY
+@given(
+    parts=st.lists(
+        st.one_of(
+            st.builds(
+                lambda form, url: IMPORT_FORMS[form](url),
+                st.sampled_from(sorted(IMPORT_FORMS)),
+                urls,
+            ),
+            st.builds(lambda url: f"![i](<{_angle(url)}>)", urls),
+            st.sampled_from(FRAGMENTS),
+            st.text(_TEXT, max_size=6),
+        ),
+        max_size=8,
+    )
+)
+def test_imported_markdown_never_links_what_the_policy_refuses(parts: list[str]) -> None:
+    """Forms mixed in one text (brackets left over, definitions, HTML): no refused link."""
+    written = _import("".join(parts))
+    hrefs, sources = _links(written)
+    assert all(is_web_url(href) for href in hrefs), hrefs
+    assert all(image_problem(src) is None and browser_scheme(src) for src in sources), sources
+    rst_hrefs, rst_sources = _rst_links(written)
+    assert all(is_web_url(href) for href in rst_hrefs), rst_hrefs
+    assert all(image_problem(src) is None for src in rst_sources), rst_sources
 
 
 _PROSE = st.characters(blacklist_categories=("Cs", "Cc"))
@@ -405,6 +466,17 @@ def test_entity_and_unicode_tricks_never_link() -> None:
     )
     assert _links(written) == ([], [])
     assert "<https://exa" not in written.replace("\\<https://exa", "")  # no autolink left
+
+
+def test_a_link_made_text_leaves_no_brackets_for_another() -> None:
+    """Escaping a refused link's ``](`` must not let its ``[`` pair with a later ``](``."""
+    context = LinkContext(set(), None, None, Report("x.md", "joint", "X"))
+    source = "See ![x](<](>) then ](data:image/png;base64,AAAA) and [ok](https://x.org)."
+    written = "\n".join(sanitize_text(source, 0, context))
+    assert _links(written) == ([], [])  # all kept as text, the web link too
+    assert "no link kept here" in context.report.warnings[-1]
+    # an HTML tag escaped to text can complete a link reference definition
+    assert _links(_import("See [x][r] here.\n\n[r]: <java\nscript:>")) == ([], [])
 
 
 def test_imported_headings_are_made_safe(

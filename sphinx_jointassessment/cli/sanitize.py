@@ -32,13 +32,13 @@ from urllib.parse import unquote, urljoin, urlsplit
 from ..urls import browser_scheme, clean_url, image_problem, is_web_url, link_problem, scheme_colons
 from .images import image_refusal
 from .mdparse import markdown_parser
+from .model import Report
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from markdown_it.token import Token
 
-    from .model import Report
 
 #: a CommonMark autolink: ``<scheme:...>`` or ``<address@host>``
 _AUTOLINK = re.compile(
@@ -108,16 +108,41 @@ def sanitize_lines(
     lines: list[str], tokens: list[Token], first_line: int, context: LinkContext
 ) -> list[str]:
     """*lines* (a block starting at 0-based *first_line*) made safe and equivalent for MyST."""
-    html, links, images = _collect(tokens)
+    source = lines
     lines = [line.replace("\x00", "\ufffd") for line in lines]  # as CommonMark reads NUL
     lines = _link_definitions(lines, first_line, context)
-    special = _code_lines(tokens, first_line)
     breaks = any(c.type == "hardbreak" for t in tokens for c in t.children or ())
     if breaks:
         context.report.note(
             first_line + 1,
             "hard line breaks made ordinary line ends (MyST writes them as raw HTML)",
         )
+    result = _rewrite(lines, tokens, first_line, context, unlink=False)
+    if result == source:  # every link and definition in it was judged, and kept
+        return result
+    # what was rewritten is read again, alone: a reference link is judged at its definition
+    env: dict[str, Any] = {}
+    read = markdown_parser().parse("\n".join(result), env)
+    targets = [d["href"] for d in env.get("references", {}).values()]
+    if not _only_allowed_links(read, targets, context):
+        # a link made text can leave a bracket that pairs with a later one into a new
+        # link (``![x](<rel>) then ](data:...)``): then no link of the block stays one
+        context.report.warn(
+            first_line + 1,
+            "a link kept as text leaves brackets that would make another: no link kept here",
+        )
+        muted = LinkContext(context.slugs, None, None, Report("", "", ""))
+        result = _rewrite(lines, tokens, first_line, muted, unlink=True)
+    return result
+
+
+def _rewrite(
+    lines: list[str], tokens: list[Token], first_line: int, context: LinkContext, *, unlink: bool
+) -> list[str]:
+    """*lines* rewritten by the scanner, run by run; with *unlink*, no link is kept."""
+    html, links, images = _collect(tokens)
+    special = _code_lines(tokens, first_line)
+    breaks = any(c.type == "hardbreak" for t in tokens for c in t.children or ())
     result: list[str] = list(lines)
     # runs of ordinary lines are scanned together (code spans and links may wrap)
     run: list[int] = []
@@ -127,7 +152,8 @@ def sanitize_lines(
             continue
         if run:
             text = "\n".join(lines[i] for i in run)
-            scanned = _Scanner(text, html, links, images, context, first_line + run[0] + 1).run()
+            line = first_line + run[0] + 1
+            scanned = _Scanner(text, html, links, images, context, line, unlink).run()
             new = scanned.split("\n")
             # a removed multi-line comment shortens the run: keep the line count
             new += [""] * (len(run) - len(new))
@@ -140,6 +166,29 @@ def sanitize_lines(
             token = special[number]
             result[number] = _special_line(lines[number], token, number + first_line, context)
     return result
+
+
+def _only_allowed_links(tokens: list[Token], targets: list[str], context: LinkContext) -> bool:
+    """Whether every link and image in *tokens* (as MyST reads the lines), and every
+    link reference definition's target in *targets* (a link elsewhere may use it), is
+    one we keep: links to web URLs and anchors, images from http(s) URLs or copied
+    local files."""
+    if not all(is_web_url(href) or href.startswith("#") for href in targets):
+        return False
+    parser = markdown_parser()
+    local = {parser.normalizeLink(relative) for _source, relative in context.images}
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                if not (is_web_url(href) or href.startswith("#")):
+                    return False
+            elif child.type == "image":
+                source = str(child.attrGet("src") or "")
+                web = image_problem(source) is None and browser_scheme(source) is not None
+                if not (web or source in local):
+                    return False
+    return True
 
 
 def _drop_hard_break(line: str) -> str:
@@ -223,8 +272,11 @@ class _Scanner:
         images: set[str],
         context: LinkContext,
         line: int,
+        unlink: bool = False,
     ) -> None:
         self.text = text
+        #: every bracket and autolink escaped: the lines keep no link at all
+        self.unlink = unlink
         self.html = sorted(html, key=len, reverse=True)
         self.links = links
         self.images = images
@@ -251,6 +303,9 @@ class _Scanner:
                 position += 2
             elif ch == "`":
                 position = self._code_span(position)
+            elif self.unlink and ch in "[]":
+                self.out.append("\\" + ch)
+                position += 1
             elif ch == "<" and (html := self._html_at(position)) is not None:
                 self.out.append(self._html(html, position))
                 position += len(html)
@@ -308,7 +363,7 @@ class _Scanner:
         if _BR.match(html):
             return " "
         anchor = _A_OPEN.match(html)
-        if anchor is not None and not self.anchors:
+        if anchor is not None and not self.anchors and not self.unlink:
             url = html_entities.unescape(anchor["url"])  # what a browser reads in the attribute
             if is_web_url(url):
                 self.anchors.append((len(self.out), html))
@@ -323,6 +378,9 @@ class _Scanner:
     def _autolink(self, autolink: re.Match[str], position: int) -> int:
         """At an autolink ``<...>``: keep it if it links a web URL, else escape it to text."""
         url = autolink["url"] or f"mailto:{autolink['email']}"
+        if self.unlink:
+            self.out.append("\\<")
+            return position + 1
         if markdown_parser().normalizeLink(url) not in self.links or is_web_url(url):
             self.out.append(autolink.group(0))
             return autolink.end()
@@ -433,6 +491,8 @@ def _link_definitions(lines: list[str], first_line: int, context: LinkContext) -
     gets its ``[`` escaped (it shows as text, and the links that use it too), and
     a relative one is made absolute with ``--base-url``.
     """
+    if not any("]:" in line for line in lines):  # no definition without its ``]:``
+        return lines
     env: dict[str, Any] = {}
     markdown_parser().parse("\n".join(lines), env)
     found = list(env.get("references", {}).values()) + list(env.get("duplicate_refs", []))
