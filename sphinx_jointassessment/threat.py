@@ -31,13 +31,14 @@ from .data_flow import component_catalogue
 from .directive import AssessmentDirective, ObjectDirective, add_assessment_directive
 from .domain import get_domain
 from .kinds import Kind
-from .links import ja_xref, safe_link, url_problem
+from .links import ja_xref, safe_link
 from .markdown_assessment import AssessmentMarkdown
 from .object_json import register_object_json
 from .placeholders import make_placeholder, register_renderer
 from .problems import BlockProblem, Code, Problem
 from .stride import STRIDE, attack_url, parse_stride, stride_name
 from .tables import build_table, empty_note, field_list
+from .urls import url_problem
 from .values import choice, option_text, split_items
 
 if TYPE_CHECKING:
