@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .links import url_problem
 from .problems import BlockProblem, Code
+from .urls import is_http_url
 from .yaml_schema import load_schema, validate
 from .yamlsafe import LineDict, LineList, YamlLimits, YamlProblem, load_yaml
 
@@ -153,9 +153,7 @@ def _web_url(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     url = value.strip()
-    if not re.match(r"^https?://\S+$", url) or url_problem(url) is not None:
-        return None
-    return url
+    return url if is_http_url(url) else None
 
 
 def _text(value: Any) -> str | None:

@@ -63,6 +63,7 @@ __all__ = [
     "browser_scheme",
     "clean_url",
     "image_problem",
+    "is_http_url",
     "is_web_url",
     "link_problem",
     "looks_like_url",
@@ -72,7 +73,7 @@ __all__ = [
 
 #: the only URL schemes that ever become links
 WEB_SCHEMES = frozenset({"http", "https", "mailto"})
-#: the only URL schemes an image is loaded from
+#: the only URL schemes an image is loaded from (and the web pages' own)
 IMAGE_SCHEMES = frozenset({"http", "https"})
 
 #: rule 1: what is ignored at either end of a URL
@@ -169,6 +170,11 @@ def url_problem(url: str) -> str | None:
     if reading.scheme == "mailto" and not parts.path:
         return f"{text!r} has no address"
     return None
+
+
+def is_http_url(url: str) -> bool:
+    """Whether *url* is an option URL (rule 4) that names a web page: http or https."""
+    return url_problem(url) is None and browser_scheme(url) in IMAGE_SCHEMES
 
 
 def _content_problem(url: str, schemes: frozenset[str], names: str) -> str | None:

@@ -41,6 +41,7 @@ from sphinx_jointassessment.urls import (
     browser_scheme,
     clean_url,
     image_problem,
+    is_http_url,
     is_web_url,
     link_problem,
     looks_like_url,
@@ -404,6 +405,21 @@ def test_content_link_and_image_problems(url: str, link: str | None, image: str 
 )
 def test_is_web_url(url: str, expected: bool) -> None:
     assert is_web_url(url) is expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org/.well-known/security-insights.yml", True),
+        ("HTTP://example.org", True),
+        ("mailto:security@example.org", False),  # an option URL, but no page
+        ("https://exa\u200bmple.org", False),
+        ("https:example.org", False),  # no host
+        ("ftp://example.org", False),
+    ],
+)
+def test_is_http_url(url: str, expected: bool) -> None:
+    assert is_http_url(url) is expected
 
 
 @pytest.mark.parametrize(

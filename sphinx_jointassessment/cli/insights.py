@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from ..links import url_problem
 from ..security_insights import read_security_insights
+from ..urls import is_http_url
 from ..values import parse_iso_date
 from ..yamlsafe import YamlLimits
 from .check import OWN_TYPE, BuildProblem, build_assessment
@@ -72,7 +72,7 @@ def _completed(data: dict[str, Any]) -> str | None:
 
 
 def _check_url(url: str) -> str:
-    if url_problem(url) is not None or not url.startswith(("https://", "http://")):
+    if not is_http_url(url):
         raise CliError(f"--url {url!r} is not an http or https URL")
     return url
 
