@@ -379,47 +379,34 @@ def test_content_link_and_image_problems(url: str, link: str | None, image: str 
 
 
 @pytest.mark.parametrize(
-    ("url", "expected"),
+    ("url", "web", "http"),
     [
-        ("https://example.com", True),
-        ("HTTP://EXAMPLE.COM", True),
-        ("  https://example.com  ", True),
-        ("mailto:security@example.com", True),
-        ("MailTo:x@y.z", True),
-        ("javascript:alert(1)", False),
-        ("java\tscript:alert(1)", False),
-        ("java\nscript:alert(1)", False),
-        ("\x00javascript:alert(1)", False),
-        ("\x00https://example.com", False),  # a control character: never a link
-        (" JaVaScRiPt:alert(1)", False),
-        ("java\u200bscript:alert(1)", False),
-        ("https://exa\u200bmple.com", False),
-        ("data:text/html;base64,PHNjcmlwdD4=", False),
-        ("vbscript:msgbox", False),
-        ("file:///etc/passwd", False),
-        ("ftp://example.com", False),
-        ("relative/page.html", False),
-        ("#anchor", False),
-        ("", False),
+        ("https://example.com", True, True),
+        ("HTTP://EXAMPLE.COM", True, True),
+        ("  https://example.com  ", True, True),
+        ("mailto:security@example.com", True, False),  # linked, but names no page
+        ("MailTo:x@y.z", True, False),
+        ("https:example.org", True, False),  # no host: no option URL
+        ("javascript:alert(1)", False, False),
+        ("java\tscript:alert(1)", False, False),
+        ("java\nscript:alert(1)", False, False),
+        ("\x00javascript:alert(1)", False, False),
+        ("\x00https://example.com", False, False),  # a control character: never a link
+        (" JaVaScRiPt:alert(1)", False, False),
+        ("java\u200bscript:alert(1)", False, False),
+        ("https://exa\u200bmple.com", False, False),
+        ("data:text/html;base64,PHNjcmlwdD4=", False, False),
+        ("vbscript:msgbox", False, False),
+        ("file:///etc/passwd", False, False),
+        ("ftp://example.com", False, False),
+        ("relative/page.html", False, False),
+        ("#anchor", False, False),
+        ("", False, False),
     ],
 )
-def test_is_web_url(url: str, expected: bool) -> None:
-    assert is_web_url(url) is expected
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("https://example.org/.well-known/security-insights.yml", True),
-        ("HTTP://example.org", True),
-        ("mailto:security@example.org", False),  # an option URL, but no page
-        ("https://exa\u200bmple.org", False),
-        ("https:example.org", False),  # no host
-        ("ftp://example.org", False),
-    ],
-)
-def test_is_http_url(url: str, expected: bool) -> None:
-    assert is_http_url(url) is expected
+def test_is_web_url_and_is_http_url(url: str, web: bool, http: bool) -> None:
+    assert is_web_url(url) is web
+    assert is_http_url(url) is http
 
 
 @pytest.mark.parametrize(
