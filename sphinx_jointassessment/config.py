@@ -28,6 +28,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from .problems import WARNING_TYPE, Code, Problem, printable, setting_line
+from .urls import browser_scheme, url_problem
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -189,7 +190,7 @@ def _published_url(value: Any) -> str:
     if not isinstance(value, str):
         raise Invalid(f"must be an https URL (a string), or empty, not {_shown(value)}")
     text = value.strip()
-    if text and not re.fullmatch(r"https://[^\s/]+/\S*", text):
+    if text and (url_problem(text) is not None or browser_scheme(text) != "https"):
         raise Invalid(f"must be the https URL of the published assessment, not {text!r}")
     return text
 

@@ -169,6 +169,25 @@ WRONG: dict[str, tuple[str, list[str], str, Any]] = {
         "jointassessment_placeholder_patterns",
         [],
     ),
+    # the published URL is judged by the URL policy (urls.py): https, a host, nothing hidden
+    "published-url-http": (
+        'jointassessment_published_url = "http://example.org/a.md"',
+        [],
+        "jointassessment_published_url",
+        "",
+    ),
+    "published-url-javascript": (
+        'jointassessment_published_url = "javascript:alert(1)//https://x"',
+        [],
+        "jointassessment_published_url",
+        "",
+    ),
+    "published-url-hidden": (
+        'jointassessment_published_url = "https://exa\\u200bmple.org/a.md"',
+        [],
+        "jointassessment_published_url",
+        "",
+    ),
 }
 
 #: right values, in conf.py or with -D: no warning at all
@@ -220,6 +239,12 @@ RIGHT: dict[str, tuple[str, list[str], str, Any]] = {
         ["-D", "jointassessment_labels.MITM=conditional"],
         "jointassessment_labels",
         {"MITM": "conditional"},
+    ),
+    "published-url": (
+        'jointassessment_published_url = " HTTPS://example.org/a.md "',
+        [],
+        "jointassessment_published_url",
+        "HTTPS://example.org/a.md",
     ),
 }
 
