@@ -351,7 +351,8 @@ def test_json_version_2(app):
 def test_no_readme_without_a_summary(make_app, tmp_path):
     import shutil
 
-    srcdir = tmp_path / "objects"  # a copy: the test root's environment belongs to every test using it
+    # a copy: the test root's environment belongs to every test using it
+    srcdir = tmp_path / "objects"
     shutil.copytree(ROOTS / "test-objects", srcdir)
     app = build(make_app, srcdir, "jointassessment")
     assert (app.outdir / "joint-assessment.md").exists()
