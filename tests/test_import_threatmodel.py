@@ -27,6 +27,7 @@ from sphinx_jointassessment.cli.importmodel import (
     READERS,
     _Safe,
     myst_model_pages,
+    read_model_file,
     rst_model_pages,
 )
 from sphinx_jointassessment.cli.main import main
@@ -546,3 +547,14 @@ def test_hostile_otm_reads_and_writes_without_raising(data: Any) -> None:
 @given(data=_TD)
 def test_hostile_threat_dragon_reads_and_writes_without_raising(data: Any) -> None:
     _read_and_write("threat-dragon", data)
+
+
+def test_otm_as_yaml_reads_as_the_json_does(tmp_path: Path) -> None:
+    """OTM may be YAML: read with the extension's safe loader, it gives the same model."""
+    data = _load("otm-example.json")
+    source = tmp_path / "model.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    from_yaml, from_json = read_otm(read_model_file(source)), read_otm(data)
+    assert from_yaml.diagrams == from_json.diagrams
+    assert from_yaml.threats == from_json.threats
+    assert from_yaml.kept == from_json.kept
