@@ -76,6 +76,7 @@ __all__ = [
     "code_span",
     "escape_cell",
     "escape_inline",
+    "escape_text_with_links",
     "fenced_code",
     "github_slug",
     "join_blocks",
@@ -246,6 +247,63 @@ def _is_vague_link_text(text: str) -> bool:
     """Whether markdownlint's MD059 would call *text* non-descriptive."""
     normal = re.sub(r"\s+", " ", re.sub(r"[^A-Za-z0-9]+", " ", text)).lower().strip()
     return normal in _VAGUE_LINK_TEXTS
+
+
+#: A bare URL or e-mail address in text, as GitHub links it (GFM's autolink literals;
+#: ``www.`` names are left as text: linking them would add the ``http://`` shown)
+_BARE_URL = re.compile(
+    r"(?<![\w@/.:+-])(?:https?://[^\s<>]+"
+    r"|[A-Za-z0-9._+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)",
+    re.IGNORECASE,
+)
+#: what GFM leaves out of the end of an autolink literal
+_TRAILING = "?!.,:*_~'\""
+
+
+def _bare_url_end(url: str) -> str:
+    """*url* without the punctuation after it that GFM does not count as part of it."""
+    while url:
+        if url[-1] in _TRAILING:
+            url = url[:-1]
+        elif url.endswith(")") and url.count("(") < url.count(")"):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def escape_text_with_links(text: str, *, line_start: bool = True) -> str:
+    """:func:`escape_inline`, but bare web URLs and e-mail addresses stay links.
+
+    GitHub links a bare ``https://...`` or ``name@example.org`` in Markdown, and
+    docutils does in reStructuredText: what the author wrote as a link must not
+    reach the submitted file as text. Each is written as an autolink (``<...>``,
+    which the CNCF markdownlint config accepts where it refuses bare URLs), or as
+    ``[url](url)`` when an autolink could not hold it as it is; a URL the URL
+    policy refuses stays escaped text.
+    """
+    pieces: list[str] = []
+    position = 0
+    for match in _BARE_URL.finditer(text):
+        url = _bare_url_end(match.group(0))
+        if "://" in url:
+            if not is_web_url(url) or not url.split("://", 1)[1]:
+                continue
+            safe = _AUTOLINK_SAFE.fullmatch(url)
+            link = f"<{url}>" if safe else _autolink_or_link(url)
+        elif "@" in url and "." in url.rsplit("@", 1)[1]:
+            link = f"<{url}>"
+        else:
+            continue
+        before = text[position : match.start()]
+        pieces.append(escape_inline(before, line_start=line_start and position == 0))
+        pieces.append(link)
+        position = match.start() + len(url)
+    if not pieces:
+        return escape_inline(text, line_start=line_start)
+    pieces.append(escape_inline(text[position:], line_start=False))
+    return "".join(pieces)
 
 
 def md_link(label: str, url: str, *, plain_label: str | None = None) -> str:
@@ -697,6 +755,8 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
         self.headings: list[tuple[int, str]] = []
         self._frames: list[_Frame] = [_Frame()]
         self._sibling_headings: dict[int, set[str]] = {}
+        #: Nesting depth of links being rendered: a bare URL in a link's text stays text.
+        self._link_depth = 0
 
     # ------------------------------------------------------------- core API
 
@@ -1312,7 +1372,10 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
         first = not self.in_table and not any(
             piece.strip(" " + _BREAK) for piece in self.frame.inline
         )
-        text = escape_inline(node.astext(), line_start=first)
+        if self._link_depth:  # a link's own text: no link inside a link
+            text = escape_inline(node.astext(), line_start=first)
+        else:
+            text = escape_text_with_links(node.astext(), line_start=first)
         self.add_inline(text.replace(" ", _BREAK))
 
     def depart_Text(self, node: nodes.Text) -> None:
@@ -1347,7 +1410,11 @@ class MarkdownTranslator(nodes.NodeVisitor):  # type: ignore[misc]
         raise nodes.SkipNode
 
     def visit_reference(self, node: nodes.Element) -> None:
-        label = self._inline_raw(node.children)
+        self._link_depth += 1
+        try:
+            label = self._inline_raw(node.children)
+        finally:
+            self._link_depth -= 1
         refuri = node.get("refuri")
         if isinstance(refuri, str) and is_web_url(refuri):
             self.add_inline(md_link(label, refuri, plain_label=node.astext()))

@@ -102,6 +102,16 @@ def test_text_reaches_the_markdown_as_written(app):
 
 
 @pytest.mark.sphinx("jointassessment", testroot="fidelity")
+def test_bare_urls_stay_links(app):
+    """GitHub links a bare URL or address; MyST text keeps them as text: the .md links them."""
+    goal = _section(_markdown(app), "Goal")
+    assert (
+        "Its guide is <https://wren.example.org/guide_(v2)>, its contact\n"
+        "<security@wren.example.org>." in goal
+    )
+
+
+@pytest.mark.sphinx("jointassessment", testroot="fidelity")
 def test_linter_comments_are_kept_where_written_in_rst_and_myst(app):
     markdown = _markdown(app)
     background = _section(markdown, "Background")

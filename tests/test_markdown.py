@@ -22,6 +22,7 @@ from sphinx_jointassessment.markdown import (
     code_span,
     escape_cell,
     escape_inline,
+    escape_text_with_links,
     fenced_code,
     github_slug,
     join_blocks,
@@ -183,6 +184,24 @@ def test_escape_inline_breaks_autolink_literals() -> None:
     assert escape_inline("www.example.com") == r"www\.example.com"
     assert escape_inline("mail me@example.com") == r"mail me\@example.com"
     assert escape_inline("@mention and a @ b") == "@mention and a @ b"
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        ("see https://x.org/a.", "see <https://x.org/a>."),
+        ("(https://x.org/a_(b))", "(<https://x.org/a_(b)>)"),
+        ("(https://x.org/a)", "(<https://x.org/a>)"),
+        ("q https://x.org/?a=1&b=2", r"q [https\://x.org/?a=1&b=2](https://x.org/?a=1&b=2)"),
+        ("mail me@example.com.", "mail <me@example.com>."),
+        ("- https://x.org", r"\- <https://x.org>"),
+        ("javascript:alert(1) ftp://x.org", r"javascript:alert(1) ftp\://x.org"),
+        ("https:// and www.x.org and @handle", r"https\:// and www\.x.org and @handle"),
+        ("a_b https://x.org/*y*", r"a_b <https://x.org/*y>\*"),  # as GitHub ends it
+    ],
+)
+def test_bare_urls_and_addresses_stay_links(text: str, markdown: str) -> None:
+    assert escape_text_with_links(text) == markdown
 
 
 def test_escape_inline_drops_control_and_bidi_override_characters() -> None:
