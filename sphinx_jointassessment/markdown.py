@@ -257,6 +257,8 @@ _BARE_URL = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+)",
     re.IGNORECASE,
 )
+#: what an autolink shows as written (a pipe would end a table cell)
+_AUTOLINK_TEXT = re.compile(r"[^\s<>\\`|\x00-\x1f\x7f]+")
 #: what GFM leaves out of the end of an autolink literal
 _TRAILING = "?!.,:*_~'\""
 
@@ -273,27 +275,33 @@ def _bare_url_end(url: str) -> str:
     return url
 
 
+def _autolink_as_written(url: str) -> bool:
+    """Whether ``<url>`` shows *url* exactly (no escape, entity or cell separator in it)."""
+    return bool(_AUTOLINK_TEXT.fullmatch(url)) and not _ENTITY_LIKE.search(url)
+
+
 def escape_text_with_links(text: str, *, line_start: bool = True) -> str:
     """:func:`escape_inline`, but bare web URLs and e-mail addresses stay links.
 
     GitHub links a bare ``https://...`` or ``name@example.org`` in Markdown, and
     docutils does in reStructuredText: what the author wrote as a link must not
-    reach the submitted file as text. Each is written as an autolink (``<...>``,
-    which the CNCF markdownlint config accepts where it refuses bare URLs), or as
-    ``[url](url)`` when an autolink could not hold it as it is; a URL the URL
-    policy refuses stays escaped text.
+    reach the submitted file as text. A URL is written as an autolink (``<...>``,
+    which the CNCF markdownlint config accepts where it refuses bare URLs), an
+    address as a ``mailto:`` link showing it; a URL that the URL policy refuses,
+    or that an autolink would not show exactly as written (``&``, a backtick, a
+    pipe), stays escaped text.
     """
     pieces: list[str] = []
     position = 0
     for match in _BARE_URL.finditer(text):
         url = _bare_url_end(match.group(0))
         if "://" in url:
-            if not is_web_url(url) or not url.split("://", 1)[1]:
+            # shown exactly as written: no character an autolink would change or end on
+            if not (is_web_url(url) and url.split("://", 1)[1] and _autolink_as_written(url)):
                 continue
-            safe = _AUTOLINK_SAFE.fullmatch(url)
-            link = f"<{url}>" if safe else _autolink_or_link(url)
-        elif "@" in url and "." in url.rsplit("@", 1)[1]:
             link = f"<{url}>"
+        elif "." in url.rsplit("@", 1)[1]:
+            link = md_link(url, f"mailto:{url}")
         else:
             continue
         before = text[position : match.start()]

@@ -107,7 +107,7 @@ def test_bare_urls_stay_links(app):
     goal = _section(_markdown(app), "Goal")
     assert (
         "Its guide is <https://wren.example.org/guide_(v2)>, its contact\n"
-        "<security@wren.example.org>." in goal
+        "[security@wren.example.org](mailto:security@wren.example.org)." in goal
     )
 
 
