@@ -266,9 +266,8 @@ _TRAILING = "?!.,:*_~'\""
 def _bare_url_end(url: str) -> str:
     """*url* without the punctuation after it that GFM does not count as part of it."""
     while url:
-        if url[-1] in _TRAILING:
-            url = url[:-1]
-        elif url.endswith(")") and url.count("(") < url.count(")"):
+        unbalanced = url.endswith(")") and url.count("(") < url.count(")")
+        if url[-1] in _TRAILING or unbalanced:
             url = url[:-1]
         else:
             break
@@ -288,9 +287,10 @@ def escape_text_with_links(text: str, *, line_start: bool = True) -> str:
     reach the submitted file as text. A URL is written as an autolink (``<...>``,
     which the CNCF markdownlint config accepts where it refuses bare URLs), an
     address as a ``mailto:`` link showing it; a URL that the URL policy refuses,
-    or that an autolink would not show exactly as written (``&``, a backtick, a
-    pipe), stays escaped text.
+    or that an autolink would not show exactly as written (an entity, a backtick,
+    a pipe), stays escaped text.
     """
+    text = _clean(text)  # what escape_inline drops never becomes part of a link
     pieces: list[str] = []
     position = 0
     for match in _BARE_URL.finditer(text):
@@ -305,8 +305,10 @@ def escape_text_with_links(text: str, *, line_start: bool = True) -> str:
         else:
             continue
         before = text[position : match.start()]
-        pieces.append(escape_inline(before, line_start=line_start and position == 0))
-        pieces.append(link)
+        before = escape_inline(before, line_start=line_start and position == 0)
+        if link.startswith("[") and before.endswith("!"):
+            before = before[:-1] + "\\!"  # or "![" would make the link an image
+        pieces.extend((before, link))
         position = match.start() + len(url)
     if not pieces:
         return escape_inline(text, line_start=line_start)

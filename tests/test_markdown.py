@@ -196,6 +196,7 @@ def test_escape_inline_breaks_autolink_literals() -> None:
         ("q https://x.org/?a=1&amp;", r"q https\://x.org/?a=1\&amp;"),
         ("q https://x.org/`a`|b", r"q https\://x.org/\`a\`\|b"),
         ("mail me@example.com.", "mail [me@example.com](mailto:me@example.com)."),
+        ("!a@b.co", r"\![a@b.co](mailto:a@b.co)"),
         ("- https://x.org", r"\- <https://x.org>"),
         ("javascript:alert(1) ftp://x.org", r"javascript:alert(1) ftp\://x.org"),
         ("https:// and www.x.org and @handle", r"https\:// and www\.x.org and @handle"),
