@@ -9,7 +9,9 @@ first shown to run in an ordinary build, so that its absence proves something.
 
 from __future__ import annotations
 
+import re
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -22,8 +24,6 @@ from sphinx_jointassessment.cli.main import main
 from sphinx_jointassessment.untrusted import MYST_KEYS, front_matter, myst_settings
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from sphinx_jointassessment.cli.check import BuildResult
 
 TRUSTED_CONF = 'project = "Demo"\nextensions = ["myst_parser", "sphinx_jointassessment"]\n'
@@ -441,3 +441,12 @@ def test_every_front_matter_myst_reads_as_settings_is_refused(
     found = myst_settings(text, 1024 * 1024)  # never raises
     if isinstance(read, dict) and any(key in read for key in MYST_KEYS):
         assert found is not None, text
+
+
+@pytest.mark.sphinx("html", testroot="complete")
+def test_security_md_names_every_directive_its_guarantees_cover(app) -> None:
+    """SECURITY.md lists the blocks its guarantees cover: a new directive must be named."""
+    text = (Path(__file__).parent.parent / "SECURITY.md").read_text(encoding="utf-8")
+    covered = text.split("**inside the extension's blocks**", 1)[1].split("extension guarantees")[0]
+    named = set(re.findall(r"`([a-z-]+)`", covered))
+    assert set(app.env.get_domain("ja").directives) <= named
