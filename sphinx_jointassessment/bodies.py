@@ -117,7 +117,7 @@ def _on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.current_document.docname
     domain = get_domain(env)
-    recorded = [obj.body for obj in domain.objects_on(docname) if obj.body is not None]
+    recorded = [obj.body for obj in domain.read_on(docname) if obj.body is not None]
     containers = {
         id(container): container
         for container in doctree.findall(nodes.container)

@@ -299,6 +299,15 @@ class JointAssessmentDomain(Domain):
     def objects_on(self, docname: str, kind: Kind | None = None) -> list[AssessmentObject]:
         """The objects recorded on page *docname* (of *kind* only, if given), as written."""
         _ = self.index  # numbered ids are set when the objects are ordered
+        return self.read_on(docname, kind)
+
+    def read_on(self, docname: str, kind: Kind | None = None) -> list[AssessmentObject]:
+        """:meth:`objects_on` before the project is ordered: for ``doctree-read`` handlers.
+
+        Ordering every object of the project (:attr:`index`) once per page read made
+        reading quadratic in the number of objects; a handler that needs only the
+        page's own blocks, not their numbers, asks this instead.
+        """
         recorded = self.data["objects"].get(docname, [])
         return [obj for obj in recorded if kind is None or obj.kind == kind]
 

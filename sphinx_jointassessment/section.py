@@ -365,7 +365,7 @@ def _keep_same_page(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     wanted = {
         str(obj.model.from_label): obj
-        for obj in get_domain(env).objects_on(env.current_document.docname, KIND)
+        for obj in get_domain(env).read_on(env.current_document.docname, KIND)
         if obj.model.from_label
     }
     if not wanted:
