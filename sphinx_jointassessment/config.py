@@ -61,6 +61,13 @@ DEFAULT_PLACEHOLDER_PATTERNS: tuple[str, ...] = (
     r"A rough estimation of the risk posed by different attacks",
     r"Link to your general roadmap, if available",
     r"my\.security\.(file|config)",
+    # the joint README template's guidance (template-joint-readme.md)
+    r"\[project name\]",
+    r"\bdd MMM yyyy\b",
+    r"\blist names? and github handles? as appropriate",
+    r"\burl to repo\b",
+    r"\blink to issue for assessment\b",
+    r"Brief synops[ie]s of the project",
 )
 
 DEFAULT_MAX_INPUT_BYTES = 1024 * 1024

@@ -23,6 +23,7 @@ from sphinx_jointassessment.cli.main import main
 from sphinx_jointassessment.cli.mdparse import markdown_parser, plain_text, read_markdown
 from sphinx_jointassessment.cli.model import Recommendation, Summary, Team
 
+from .conftest import REFERENCE
 from .markdownlint import find_markdownlint, run_markdownlint
 from .test_import_reference import haystack, words
 
@@ -207,6 +208,108 @@ def test_suggestions_and_addressed_in(tmp_path):
         "* Rate-limit the agent.\n\n  * Addressed in <https://github.com/example/kestrel/pull/9>"
         in (readme)
     )
+
+
+TEMPLATE_LAYOUT = """\
+# Kestrel TAG-Security Security Assessment
+
+Completed: 29 Jan 2025
+
+Security reviewers: Jane Doe @jdoe, and Ravi Kumar @rkumar
+
+Project security lead: Ana Lima @alima
+
+* Source code: <https://github.com/example/kestrel>
+* Web site: <https://kestrel.example.org>
+
+## Background
+
+Kestrel brokers short-lived credentials for workloads.
+
+### Maturity
+
+* Used in production by three adopters.
+
+## Summary
+
+**Design**: sound.
+
+## Recommendations
+
+### CNCF recommendations
+
+* Fund a third-party audit.
+
+### Project recommendations
+
+* Rate-limit signing requests.
+  * Addressed in <https://github.com/example/kestrel/pull/9>
+*
+
+### Additional recommendations
+
+* Compare with SPIRE.
+
+Tracking issue: <https://github.com/cncf/toc/issues/1>
+"""
+
+
+def test_a_readme_in_the_templates_layout_round_trips(tmp_path):
+    """Background and Maturity (overview sections) before the Summary, as the template has
+    them: the Summary and the lists after them are still the README's; an empty item is none."""
+    source = tmp_path / "kestrel__joint-assessment.md"
+    source.write_text(TEMPLATE_LAYOUT, encoding="utf-8")
+    summary, team, recommendations = _review(source)
+    assert [(r.title, r.audience) for r in recommendations] == [
+        ("Fund a third-party audit.", "cncf"),
+        ("Rate-limit signing requests.", "project"),
+        ("Compare with SPIRE.", "additional"),
+    ]
+    assert summary is not None
+    assert (summary.body, summary.tracking_issue) == (
+        "**Design**: sound.",
+        "https://github.com/cncf/toc/issues/1",
+    )
+    assert team is not None
+    assert team.roles["reviewers"] == ["Jane Doe @jdoe", "Ravi Kumar @rkumar"]
+    out = tmp_path / "docs"
+    assert main(["import", str(source), "-o", str(out)]) == 0
+    result = build_assessment(out, tmp_path / "build")
+    readme = (result.outdir / "README.md").read_text(encoding="utf-8")
+    # the source again, but for the people's links and the item's blank line
+    expected = (
+        TEMPLATE_LAYOUT.replace("Jane Doe @jdoe, and Ravi Kumar @rkumar", PEOPLE)
+        .replace("Ana Lima @alima", "Ana Lima ([@alima](https://github.com/alima))")
+        .replace("signing requests.\n  *", "signing requests.\n\n  *")
+        .replace("/pull/9>\n*\n", "/pull/9>\n")
+    )
+    assert readme == expected
+    if find_markdownlint() is not None:
+        assert run_markdownlint(result.outdir / "README.md") == []
+
+
+PEOPLE = "Jane Doe ([@jdoe](https://github.com/jdoe)), Ravi Kumar\n([@rkumar](https://github.com/rkumar))"
+
+
+def test_the_readme_templates_guidance_is_kept_and_reported(tmp_path):
+    """The template's own lines (``_list names..._``, ``dd MMM yyyy``) are no team and no date:
+    kept as written, where the placeholder check reports them at their lines."""
+    source = REFERENCE / "template-joint-readme.md"
+    summary, team, _recommendations = _review(source)
+    assert summary is None
+    assert team is None
+    out = tmp_path / "docs"
+    assert main(["import", str(source), "-o", str(out)]) == 0
+    result = build_assessment(out, tmp_path / "build")
+    index = (out / "index.md").read_text(encoding="utf-8").splitlines()
+    found = {
+        (p.location, p.message.split("'")[1])
+        for p in result.problems
+        if p.kind == "jointassessment.placeholder" and p.location.startswith("index.md")
+    }
+    for text in ("dd MMM yyyy", "list names and github handles as appropriate", "url to repo"):
+        line = next(n for n, written in enumerate(index, 1) if text in written)
+        assert (f"index.md:{line}", text) in found
 
 
 SEVERITIES = """\

@@ -143,7 +143,9 @@ def _readme_lines(block: Block) -> tuple[list[tuple[str, str]], list[int]] | Non
 
 
 def _in_readme_part(state: ImportState) -> bool:
-    return state.outline.name == "joint" and not state.sections
+    """Before the first outline section of a joint assessment; anywhere in a README (the
+    template puts Background and Maturity, overview sections, before the Summary)."""
+    return state.outline.name == "joint" and (state.readme or not state.sections)
 
 
 def readme_lines(state: ImportState, block: Block) -> bool:
@@ -160,6 +162,9 @@ def readme_lines(state: ImportState, block: Block) -> bool:
     tracking = _URL.search(values.get("tracking issue", ""))
     if (completed is not None and date is None) or ("tracking issue" in values and not tracking):
         return False  # kept as written: a value the directives cannot hold
+    if any(_is_guidance(value) for _label, value in lines):
+        return False  # the template's guidance, kept as written (the placeholder check sees it)
+    state.readme = True
     summary = summary_of(state, block.lineno)
     if date is not None:
         summary.completed = date
@@ -174,6 +179,11 @@ def readme_lines(state: ImportState, block: Block) -> bool:
         state.keep_lines([block.lines[index]], block.start + index)
     state.report.note(block.lineno, "README lines: taken into assessment-summary and -team")
     return True
+
+
+def _is_guidance(value: str) -> bool:
+    """``_list names and github handles as appropriate_``: the template's words, in italics."""
+    return re.fullmatch(r"\s*(_|\*)(?!\1)[^_*]+\1\s*", value) is not None
 
 
 def readme_links(state: ImportState, block: Block) -> bool:
@@ -248,6 +258,8 @@ def review_content(state: ImportState, block: Block) -> bool:
         return False
     audience = part.audience or "project"
     for lines, offset in _items(block):
+        if not plain_text("\n".join(lines)).strip(" \n*-+.0123456789"):
+            continue  # an empty item (the template's "*")
         recommendation = _recommendation(lines, offset + 1, audience, part.heading)
         state.preamble.directives.append(recommendation)
     return True

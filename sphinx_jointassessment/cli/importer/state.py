@@ -112,6 +112,9 @@ class ImportState:
     summary: Summary | None = None
     team: Team | None = None
     review_part: ReviewPart | None = None
+    #: the document opened with a README's lines ("Completed: ...", "Security reviewers: ..."):
+    #: its Summary and recommendation lists are the README's, even after its Background
+    readme: bool = False
     _table: tuple[Block, GfmTable] | None = field(default=None, init=False, repr=False)
 
     @property
