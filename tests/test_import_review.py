@@ -40,6 +40,13 @@ def _review(path: Path) -> tuple[Summary | None, Team | None, list[Recommendatio
     return summary, team, [d for d in directives if isinstance(d, Recommendation)]
 
 
+def _written(folder: Path, text: str) -> Path:
+    """*text* as a joint README in *folder*."""
+    source = folder / "kestrel__joint-assessment.md"
+    source.write_text(text, encoding="utf-8")
+    return source
+
+
 def _audiences(recommendations: list[Recommendation]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for recommendation in recommendations:
@@ -190,8 +197,7 @@ Tracking issue: <https://github.com/cncf/toc/issues/1>
 
 
 def test_suggestions_and_addressed_in(tmp_path):
-    source = tmp_path / "kestrel__joint-assessment.md"
-    source.write_text(SUGGESTIONS, encoding="utf-8")
+    source = _written(tmp_path, SUGGESTIONS)
     summary, team, recommendations = _review(source)
     assert [(r.title, r.audience, r.addressed_by) for r in recommendations] == [
         ("Rate-limit the agent.", "project", ["https://github.com/example/kestrel/pull/9"]),
@@ -257,8 +263,7 @@ Tracking issue: <https://github.com/cncf/toc/issues/1>
 def test_a_readme_in_the_templates_layout_round_trips(tmp_path):
     """Background and Maturity (overview sections) before the Summary, as the template has
     them: the Summary and the lists after them are still the README's; an empty item is none."""
-    source = tmp_path / "kestrel__joint-assessment.md"
-    source.write_text(TEMPLATE_LAYOUT, encoding="utf-8")
+    source = _written(tmp_path, TEMPLATE_LAYOUT)
     summary, team, recommendations = _review(source)
     assert [(r.title, r.audience) for r in recommendations] == [
         ("Fund a third-party audit.", "cncf"),
@@ -328,8 +333,7 @@ Sound.
 
 
 def test_a_severity_in_the_text_is_the_recommendations_severity(tmp_path):
-    source = tmp_path / "kestrel__joint-assessment.md"
-    source.write_text(SEVERITIES, encoding="utf-8")
+    source = _written(tmp_path, SEVERITIES)
     _summary, _team, recommendations = _review(source)
     assert [(r.title, r.severity) for r in recommendations] == [
         ("Control recommendation (SEVERITY: Medium): rotate the signing key.", "medium"),
