@@ -682,3 +682,40 @@ def test_imported_text_never_links_a_non_web_scheme(tmp_path, fmt):
     for number in range(1, 11):  # every payload is still there, as text
         assert f"alert({number})" in text, number
     assert "file:///etc/passwd" in text
+
+
+_SVG = b'<svg xmlns="http://www.w3.org/2000/svg">%s</svg>'
+
+
+@pytest.mark.parametrize(
+    ("body", "refused"),
+    [
+        (b'<rect width="1"/><text>a&#xa;b&#160;c</text>', False),
+        (b'<a href="https://example.org/"><rect/></a>', False),
+        (b"<script>alert(1)</script>", True),
+        (b'<a href="java&#115;cript:alert(1)"><rect/></a>', True),
+        (b'<a href="&#x6A;avascript:alert(1)"><rect/></a>', True),
+        (b'<a href="java\nscript:alert(1)"><rect/></a>', True),
+        (b'<a href="java&#9;script:alert(1)"><rect/></a>', True),
+        (b'<a href=" VBScript:x"><rect/></a>', True),
+        (b'<rect onclick="alert(1)"/>', True),
+    ],
+)
+def test_an_svg_is_copied_only_without_script_however_spelt(
+    tmp_path: Path, body: bytes, refused: bool
+) -> None:
+    """XML reads character references before any attribute: java&#115;cript: is javascript:."""
+    from sphinx_jointassessment.cli.images import image_refusal
+
+    svg = tmp_path / "picture.svg"
+    svg.write_bytes(_SVG % body)
+    assert (image_refusal(svg, svg.name) is not None) is refused
+
+
+def test_an_svg_with_a_dtd_is_not_copied(tmp_path: Path) -> None:
+    """An entity declared in a DTD could spell javascript: where no pattern sees it."""
+    from sphinx_jointassessment.cli.images import image_refusal
+
+    svg = tmp_path / "picture.svg"
+    svg.write_bytes(b'<!DOCTYPE svg [<!ENTITY j "javascript">]>' + _SVG % b'<a href="&j;:x"/>')
+    assert "DTD" in (image_refusal(svg, svg.name) or "")

@@ -42,8 +42,29 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
     ".svg": (b"<",),
 }
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-#: what makes an SVG active when opened on its own (scripts run there, not in <img>)
-_ACTIVE_SVG = re.compile(rb"<\s*script|<\s*foreignobject|\bon[a-z]+\s*=|javascript\s*:", re.I)
+#: what makes an SVG active when opened on its own (scripts run there, not in <img>); a
+#: DTD is refused too: its entities could spell any of it where no pattern can see
+_ACTIVE_SVG = re.compile(
+    rb"<\s*script|<\s*foreignobject|\bon[a-z]+\s*=|<!\s*(?:doctype|entity)", re.I
+)
+#: a link to script, as a browser reads a URL: white space and controls anywhere ignored
+_SCRIPT_URL = re.compile(rb"(?:java|vb)script:", re.I)
+_IGNORED_IN_URL = re.compile(rb"[\x00-\x20\x7f]+")
+#: XML character references (``&#115;``, ``&#x73;``): XML reads them before any attribute
+_CHAR_REF = re.compile(rb"&#(?:([0-9]{1,7})|[xX]([0-9A-Fa-f]{1,6}));")
+
+
+def _decoded_char(match: re.Match[bytes]) -> bytes:
+    code = int(match.group(1)) if match.group(1) else int(match.group(2), 16)
+    return chr(code).encode("utf-8", "replace") if code < 0x110000 else b"?"
+
+
+def _active_svg(content: bytes) -> bool:
+    """Whether an SVG could run script when opened on its own, however it spells it."""
+    decoded = _CHAR_REF.sub(_decoded_char, content)
+    if _ACTIVE_SVG.search(decoded):
+        return True
+    return bool(_SCRIPT_URL.search(_IGNORED_IN_URL.sub(b"", decoded)))
 
 
 def image_refusal(path: Path, name: str) -> str | None:
@@ -67,8 +88,11 @@ def image_refusal(path: Path, name: str) -> str | None:
         return f"its content is not a {suffix[1:]} image"
     if not head.startswith(SIGNATURES[suffix]):
         return f"its content is not a {suffix[1:]} image"
-    if suffix == ".svg" and (b"<svg" not in head.lower() or _ACTIVE_SVG.search(head)):
-        return "it is not an SVG image without scripts, event handlers or foreign objects"
+    if suffix == ".svg" and (b"<svg" not in head.lower() or _active_svg(head)):
+        return (
+            "it is not an SVG image without scripts, event handlers, script links, "
+            "foreign objects or a DTD"
+        )
     return None
 
 
