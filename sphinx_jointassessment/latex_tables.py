@@ -127,18 +127,45 @@ def make_long_tokens_breakable(table: nodes.table, latex_engine: str) -> None:
         parent.replace(text, raw)
 
 
+#: a hyphen LaTeX does not break after (what the widths are measured on)
+_KEPT_HYPHEN = "\u2011"
+
+
 def _entry_text(entry: nodes.entry) -> str:
-    """The entry's text with a space wherever LaTeX may break a line."""
+    """The entry's text with a space wherever LaTeX may break a line.
+
+    A short identifier that links to an object (``Threat-01-S``, ``R-2``) is measured
+    whole: its column is made wide enough that LaTeX need not break it after a hyphen,
+    which would leave ``Threat-01-`` on one line and ``S`` on the next.
+    """
     out = []
     for node in entry.findall(lambda n: isinstance(n, nodes.Text | nodes.raw)):
         if isinstance(node, nodes.raw):
             out.append(str(node.get(PLAIN, "")))
         elif isinstance(node, nodes.Text) and not isinstance(node.parent, nodes.raw):
-            linked = isinstance(node.parent, nodes.reference) and (
-                node.astext() == node.parent.get("refuri")
-            )
-            out.append(" ".join(_pieces(str(node))) if linked else str(node))
+            text = str(node)
+            reference = _reference_around(node, entry)
+            if reference is not None and text == reference.get("refuri"):
+                out.append(" ".join(_pieces(text)))
+            elif reference is not None and _is_identifier(text):
+                out.append(text.replace("-", _KEPT_HYPHEN))
+            else:
+                out.append(text)
     return "".join(out)
+
+
+def _reference_around(node: nodes.Node, entry: nodes.entry) -> nodes.reference | None:
+    """The link *node* is the text of, looking no further up than its table *entry*."""
+    parent = node.parent
+    while parent is not None and parent is not entry:
+        if isinstance(parent, nodes.reference):
+            return parent
+        parent = parent.parent
+    return None
+
+
+def _is_identifier(text: str) -> bool:
+    return 0 < len(text) <= LONG_TOKEN and not any(char.isspace() for char in text)
 
 
 def longest_words(table: nodes.table, columns: int) -> list[float]:

@@ -7,12 +7,14 @@ import shutil
 import subprocess
 
 import pytest
+from docutils import nodes
 
 from sphinx_jointassessment.latex_tables import (
     BEGIN_MARK,
     LINE,
     PADDING,
     column_fractions,
+    longest_words,
     overfull_boxes_in_tables,
     word_width,
 )
@@ -136,3 +138,22 @@ def test_a_long_word_is_one_node_whatever_its_break_points():
     # escaped as the LaTeX writer escapes text, without what pdflatex cannot typeset
     assert raw.astext().endswith(r" \#50\% \{a\}")
     assert raw[PLAIN].startswith("x. . .")
+
+
+def _table(*cells: nodes.Node) -> nodes.table:
+    row = nodes.row("", *(nodes.entry("", nodes.paragraph("", "", cell)) for cell in cells))
+    group = nodes.tgroup("", *(nodes.colspec(colwidth=1) for _ in cells), cols=len(cells))
+    group += nodes.tbody("", row)
+    return nodes.table("", group)
+
+
+def test_a_linked_identifier_is_measured_whole_and_a_sentence_is_not():
+    # an ID links to its object: broken after a hyphen it reads "Threat-01-" / "S"
+    linked = nodes.reference("", "", nodes.inline("", "Threat-01-S"), refid="threat-01-s")
+    plain = nodes.Text("Threat-01-S")
+    widths = longest_words(_table(linked, plain), 2)
+    assert widths[0] == pytest.approx(word_width("Threat-01-S"))
+    assert widths[1] == pytest.approx(word_width("Threat-"))
+    # a link's words longer than an identifier still break where LaTeX may break them
+    title = nodes.reference("", "Denial of service by a flood", refid="t")
+    assert longest_words(_table(title), 1)[0] == pytest.approx(word_width("service"))
