@@ -22,6 +22,7 @@ from .body import retarget_references
 from .config import get_config
 from .data_flow import render_data_flow
 from .directive import AssessmentDirective, add_assessment_directive
+from .domain import shown_title
 from .kinds import Kind
 from .outline_checks import section_is_filled
 from .placeholders import (
@@ -169,7 +170,7 @@ def _titled(context: ResolveContext, kind: Kind, level: int, skip: set[str]) -> 
             continue
         sub = nodes.section(ids=[section_id(f"{prefix}-{obj.id}")], classes=[classes])
         sub["ja-level"] = level
-        sub += nodes.title(text=obj.title)
+        sub += nodes.title(text=shown_title(obj))
         sub += render(obj.model)
         result.append(sub)
     return result

@@ -22,7 +22,7 @@ from docutils import nodes
 from .badges import severity_badge
 from .checks import register_check
 from .directive import ObjectDirective, add_assessment_directive
-from .domain import get_domain
+from .domain import get_domain, shown_model
 from .i18n import N_, _
 from .kinds import Kind
 from .links import ja_xref
@@ -283,7 +283,7 @@ def render_risk_table(risks: Sequence[AttackRisk], docname: str) -> list[nodes.N
 
 
 def _render_table(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
-    risks = [obj.model for obj in context.domain.objects(KIND)]
+    risks = [shown_model(obj) for obj in context.domain.objects(KIND)]
     if not risks and context.domain.objects_on(context.docname, Kind.THREAT):
         return []  # "No attack risks are recorded." beside threats would contradict them
     return render_risk_table(risks, context.docname)

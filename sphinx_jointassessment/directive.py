@@ -23,7 +23,7 @@ from .body import Body
 from .citations import cited_by_placeholder, is_cited_kind
 from .config import AssessmentConfig, get_config
 from .domain import AssessmentObject, JointAssessmentDomain, get_domain
-from .i18n import translatable_text
+from .i18n import TITLE_OF, translatable_text
 from .paths import read_source_text, resolve_source_file
 from .placeholders import make_placeholder, numbered_id_placeholder
 from .problems import Code, Problem, emit
@@ -191,20 +191,25 @@ class AssessmentDirective(SphinxDirective):
     def offer_title(self, container: nodes.Element, title: str) -> None:
         """The title the user wrote, in the object's heading, offered for translation.
 
-        The heading (``heading_paragraph``) reads "<id>: <title>"; the title becomes a
-        node of its own that ``gettext`` offers and ``Locale`` translates.
+        The heading (``heading_paragraph``) reads "<id>: <title>", its title last; the
+        title becomes a node of its own that ``gettext`` offers and ``Locale``
+        translates, marked with the object's anchor so that the domain learns the
+        title as the page shows it (tables on other pages show the same).
         """
+        if not title:
+            return
         for heading in container.findall(nodes.paragraph):
             if "ja-object-title" not in heading["classes"]:
                 continue
             strong = heading.next_node(nodes.strong)
-            text = strong.astext() if strong is not None else ""
-            if not title or not text.endswith(title) or len(strong.children) != 1:
+            last = strong.children[-1] if strong is not None and strong.children else None
+            if not isinstance(last, nodes.Text) or not last.endswith(title):
                 return
-            strong.clear()
-            if text[: -len(title)]:
-                strong += nodes.Text(text[: -len(title)])
-            strong += translatable_text(title, self.get_source_info())
+            strong.remove(last)
+            if last[: -len(title)]:
+                strong += nodes.Text(last[: -len(title)])
+            anchor = container["ids"][0] if container["ids"] else None
+            strong += translatable_text(title, self.get_source_info(), title_of=anchor)
             return
 
     def target_section(self, anchor: str, classes: Iterable[str]) -> nodes.container:
@@ -380,6 +385,9 @@ class YamlObjectDirective(AssessmentDirective, Generic[Y]):
         self.record(self.kind, obj_id, title, model, anchor)
         container = self.target_section(anchor, [self.block_class])
         container += self.render(model)
+        caption = container.next_node(nodes.title)
+        if caption is not None and caption.astext() == title:
+            caption[TITLE_OF] = anchor  # translated as any caption: see offer_title
         return [container]
 
 

@@ -9,6 +9,7 @@ each, and incremental and parallel (``-j``) builds stay right by construction.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
@@ -18,6 +19,7 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from .i18n import TITLE_OF, _, writes_submission
 from .kinds import KINDS, LINKABLE, Kind, kind_info
 
 T = TypeVar("T")
@@ -53,6 +55,9 @@ class AssessmentObject:
     #: order over the project among the blocks of that template (``T-{n}``); the domain
     #: sets :attr:`id` from it each time it orders the objects
     number_as: str | None = None
+    #: the title as the page shows it once the user's translation replaced it (``None``:
+    #: as written); see :func:`shown_title`
+    translated_title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +94,7 @@ class JointAssessmentDomain(Domain):
         "changed": set(),  # kinds of objects changed since the summary pages were written
         "reread": set(),  # documents read in this build (their content may feed other pages)
     }
-    data_version = 3
+    data_version = 4
 
     _index: _Index | None = None
     #: doctrees read back for ``:from:`` content, kept for the rest of the build, with
@@ -183,6 +188,8 @@ class JointAssessmentDomain(Domain):
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         self.data["reread"].add(docname)
+        if self.data["objects"].get(docname):
+            self._note_translated_titles(docname, document)
         for node in document.findall(addnodes.pending_xref):
             # links made by a block's own options are checked by that feature, at the
             # option; ``:external:`` roles are intersphinx's to report
@@ -194,6 +201,22 @@ class JointAssessmentDomain(Domain):
                 self.add_reference(
                     RoleReference(node["reftype"], node["reftarget"], docname, node.line)
                 )
+
+    def _note_translated_titles(self, docname: str, document: nodes.document) -> None:
+        """Each object's title as its page shows it, once the user's ``.po`` translated it.
+
+        Objects are recorded while their block is parsed, before Sphinx's ``Locale``
+        transform (which runs before this) replaces the title in the page: the tables
+        that list the objects on other pages show the title the object's page shows.
+        """
+        shown = {
+            node[TITLE_OF]: " ".join(node.astext().split())
+            for node in document.findall(nodes.TextElement)
+            if TITLE_OF in node
+        }
+        for obj in self.data["objects"][docname]:
+            title = shown.get(obj.anchor)
+            obj.translated_title = title if title and title != obj.title else None
 
     def resolve_xref(
         self,
@@ -211,7 +234,9 @@ class JointAssessmentDomain(Domain):
         if not node.get("refexplicit"):
             text = link_text(obj)
             contnode = nodes.inline(text, text, classes=contnode.get("classes", []))
-        return make_refnode(builder, fromdocname, obj.docname, obj.anchor, contnode, obj.title)
+        return make_refnode(
+            builder, fromdocname, obj.docname, obj.anchor, contnode, shown_title(obj)
+        )
 
     def resolve_any_xref(
         self,
@@ -342,7 +367,25 @@ def register_derived_kind(
 
 def link_text(obj: AssessmentObject) -> str:
     """What a role without explicit text shows: titles, or ids where ids are what people cite."""
-    return kind_info(obj.kind).link_text.format(id=obj.id, title=obj.title)
+    return _(kind_info(obj.kind).link_text).format(id=obj.id, title=shown_title(obj))
+
+
+def shown_title(obj: AssessmentObject) -> str:
+    """The object's title as its own page shows it: translated, except in what is submitted.
+
+    The assembled Markdown keeps what the author wrote (:func:`.i18n.writes_submission`).
+    """
+    if obj.translated_title is None or writes_submission():
+        return obj.title
+    return obj.translated_title
+
+
+def shown_model(obj: AssessmentObject) -> Any:
+    """The object's model with :func:`shown_title`, for tables listing it on other pages."""
+    title = shown_title(obj)
+    if title == obj.title or getattr(obj.model, "title", title) == title:
+        return obj.model
+    return dataclasses.replace(obj.model, title=title)
 
 
 def document_order(env: BuildEnvironment) -> dict[str, int]:

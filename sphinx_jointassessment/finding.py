@@ -19,6 +19,7 @@ from .badges import severity_badge
 from .bodies import copy_body
 from .checks import register_check, unknown_targets
 from .directive import ObjectDirective, add_assessment_directive
+from .domain import shown_model
 from .i18n import N_, _
 from .kinds import Kind
 from .links import ja_xref, safe_link, xref_list
@@ -217,7 +218,7 @@ def render_findings_table(objects: Sequence[AssessmentObject], docname: str) -> 
     ordered = sorted(objects, key=lambda obj: sort_key(obj.model))
     rows = []
     for obj in ordered:
-        finding: Finding = obj.model
+        finding: Finding = shown_model(obj)
         notes: list[nodes.Node] = []
         summary = summary_line(finding, docname)
         if summary is not None:

@@ -33,6 +33,10 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 _translate = get_translation(CATALOG)
 
+#: attribute of the node holding an object's title in its heading: the object's anchor,
+#: so that the domain learns the title as translated (``domain.shown_title``)
+TITLE_OF = "ja-title-of"
+
 
 class _State:
     #: the builder writes what is submitted to the CNCF: English
@@ -46,20 +50,31 @@ def _(message: str) -> str:
     return str(_translate(message))
 
 
+def writes_submission() -> bool:
+    """Whether this build writes what is submitted (English, the author's own words)."""
+    return _State.english_only
+
+
 def N_(message: str) -> str:  # the gettext convention
     """Marks a module-level string for the catalog; translate it with :func:`_` where used."""
     return message
 
 
 def translatable_text(
-    text: str, source: tuple[str | None, int | None] | None, classes: list[str] | None = None
+    text: str,
+    source: tuple[str | None, int | None] | None,
+    classes: list[str] | None = None,
+    title_of: str | None = None,
 ) -> nodes.inline:
     """User text as an inline node that ``gettext`` offers and ``Locale`` translates.
 
     *source* is the block's ``(file, line)``; without it (content built again when a
     page is written) the text is shown as it is, and offered nowhere twice.
+    *title_of*: the anchor of the object whose title this is (see :data:`TITLE_OF`).
     """
     outer = nodes.inline(classes=classes or [])
+    if title_of:
+        outer[TITLE_OF] = title_of
     if source is None:
         outer += nodes.Text(text)
         return outer

@@ -26,6 +26,7 @@ from .badges import severity_badge
 from .bodies import copy_body
 from .checks import register_check, unknown_targets
 from .directive import FilteredTableDirective, ObjectDirective, add_assessment_directive
+from .domain import shown_model
 from .finding import SEVERITIES
 from .kinds import Kind
 from .links import ja_xref, safe_link, url_option, xref_list
@@ -212,7 +213,7 @@ def render_list(objects: Sequence[AssessmentObject], docname: str) -> list[nodes
         return []
     result = nodes.bullet_list(classes=["ja-recommendations"])
     for obj in objects:
-        model: Recommendation = obj.model
+        model: Recommendation = shown_model(obj)
         item = nodes.list_item()
         body = copy_body(obj.body, docname, obj.docname)
         if body is None or not " ".join(body.astext().split()).startswith(model.title):
@@ -254,7 +255,7 @@ def render_table(
     chosen.sort(key=lambda obj: order.index(obj.model.audience) if obj.model.audience else 3)
     rows = []
     for obj in chosen:
-        model: Recommendation = obj.model
+        model: Recommendation = shown_model(obj)
         rows.append(
             [
                 ja_xref(KIND, obj.id, nodes.inline(obj.id, obj.id), docname),

@@ -26,6 +26,7 @@ from .bodies import copy_body
 from .checks import register_check, unknown_targets
 from .config import get_config
 from .directive import FilteredTableDirective, ObjectDirective, add_assessment_directive
+from .domain import shown_model
 from .kinds import Kind
 from .links import ja_xref, safe_link, url_option, xref_list
 from .placeholders import PlaceholderDirective, register_renderer
@@ -250,7 +251,7 @@ def render_closed_table(
         ]
     rows = []
     for obj in sorted(closed, key=lambda obj: sort_key(obj.model)):
-        issue: SecurityIssue = obj.model
+        issue: SecurityIssue = shown_model(obj)
         rows.append(
             [
                 _id_cell(issue, docname),
@@ -284,7 +285,7 @@ def render_security_table(
     ordered = sorted(chosen, key=lambda obj: (obj.model.state != "open", sort_key(obj.model)))
     rows = []
     for obj in ordered:
-        issue: SecurityIssue = obj.model
+        issue: SecurityIssue = shown_model(obj)
         rows.append(
             [
                 _id_cell(issue, docname),

@@ -29,7 +29,7 @@ from .checks import register_check
 from .citations import register_citation
 from .data_flow import component_catalogue
 from .directive import AssessmentDirective, ObjectDirective, add_assessment_directive
-from .domain import get_domain
+from .domain import get_domain, shown_model, shown_title
 from .kinds import Kind
 from .links import ja_xref, safe_link
 from .markdown_assessment import AssessmentMarkdown
@@ -370,7 +370,7 @@ def split_controls(body: nodes.Element | None) -> tuple[list[nodes.Node], list[n
 def threat_copy(obj: AssessmentObject, docname: str) -> list[nodes.Node]:
     """A threat shown away from its page (the assembled assessment): as written in place."""
     body = copy_body(obj.body, docname, obj.docname)
-    return render_threat(obj.model, body, docname, nodes.Text(obj.id))
+    return render_threat(shown_model(obj), body, docname, nodes.Text(obj.id))
 
 
 def _markdown(parts: Sequence[nodes.Node]) -> str:
@@ -422,7 +422,7 @@ def _list_table(objects: Sequence[AssessmentObject], docname: str) -> nodes.tabl
     rows = [
         [
             _id_link(obj, docname),
-            obj.model.title,
+            shown_title(obj),
             ", ".join(stride_name(key) for key in obj.model.stride) or None,
             "; ".join(obj.model.components) or None,
             _severity_cell(obj.model),
@@ -460,7 +460,7 @@ def _lightweight_table(objects: Sequence[AssessmentObject], docname: str) -> nod
         description, controls = split_controls(copy_body(obj.body, docname, obj.docname))
         rows.append(
             [
-                [_id_link(obj, docname), nodes.Text(f": {obj.model.title}")],
+                [_id_link(obj, docname), nodes.Text(f": {shown_title(obj)}")],
                 description or None,
                 controls or None,
                 _references_cell(obj, docname) or None,

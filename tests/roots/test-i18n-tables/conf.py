@@ -1,0 +1,4 @@
+project = "Kestrel"
+extensions = ["sphinx_jointassessment"]
+language = "de"
+locale_dirs = ["locale"]
