@@ -120,20 +120,15 @@ def test_incremental_builds_keep_the_translated_titles_in_the_tables(make_app, t
     shutil.copytree(ROOTS / "test-i18n-tables", source)
     build = tmp_path / "build"
     make_app("html", srcdir=source, builddir=build).build()
-    # the tables' page read again alone: the objects come from the saved environment
-    index = source / "index.rst"
-    index.write_text(index.read_text(encoding="utf-8") + "\nMore words.\n", encoding="utf-8")
-    app = make_app("html", srcdir=source, builddir=build, freshenv=False)
-    app.build()
-    assert "More words." in _soup(app.outdir, "index").get_text()
-    assert_tables_show_the_translated_titles(app.outdir)
-    # the objects' page read again alone: its objects are recorded and translated again
-    objects = source / "objects.rst"
-    objects.write_text(objects.read_text(encoding="utf-8") + "\nMore words.\n", encoding="utf-8")
-    app = make_app("html", srcdir=source, builddir=build, freshenv=False)
-    app.build()
-    assert "More words." in _soup(app.outdir, "objects").get_text()
-    assert_tables_show_the_translated_titles(app.outdir)
+    # the tables' page read again alone (the objects come from the saved environment),
+    # then the objects' page alone (its objects are recorded and translated again)
+    for page in ("index", "objects"):
+        path = source / f"{page}.rst"
+        path.write_text(path.read_text(encoding="utf-8") + "\nMore words.\n", encoding="utf-8")
+        app = make_app("html", srcdir=source, builddir=build, freshenv=False)
+        app.build()
+        assert "More words." in _soup(app.outdir, page).get_text()
+        assert_tables_show_the_translated_titles(app.outdir)
 
 
 @pytest.mark.sphinx("jointassessment", testroot="i18n", srcdir="i18n-markdown")
