@@ -32,7 +32,8 @@ heading and table row in the report, so that nothing is dropped silently
 Modules: :mod:`.state` (shared state), :mod:`.title` (title, project, outline),
 :mod:`.toc`, :mod:`.sections`, :mod:`.listsections`, :mod:`.handson`,
 :mod:`.matrices`, :mod:`.findings`, :mod:`.metadata`, :mod:`.securitylinks`,
-:mod:`.stride` and :mod:`.lightweight` (threat catalogues), :mod:`.kept`, :mod:`.html`,
+:mod:`.stride`, :mod:`.labelled` and :mod:`.lightweight` (threat catalogues),
+:mod:`.kept`, :mod:`.html`,
 :mod:`.review` (the recognisers), :mod:`.cells` (table cells),
 :mod:`.parents` (a container section's content to its first sub-section),
 :mod:`.finish`.
@@ -51,6 +52,7 @@ from .finish import drop_fixed_text, finish
 from .handson import details_table, hands_on_sentence
 from .html import html_table, raw_html
 from .kept import horizontal_rule, kept_table
+from .labelled import labelled_threat_list, labelled_threat_paragraph, stride_bold_line
 from .lightweight import lightweight_table
 from .listsections import list_item_sections
 from .matrices import threat_matrix_table
@@ -97,6 +99,9 @@ IN_LIST_ITEM: tuple[Recogniser, ...] = (
 #: what reads the document's blocks, in order: the first recogniser that takes a block wins
 RECOGNISERS: tuple[Recogniser, ...] = (
     threat_content,
+    stride_bold_line,
+    labelled_threat_list,
+    labelled_threat_paragraph,
     table_of_contents,
     document_title,
     toc_heading,

@@ -48,12 +48,16 @@ class Catalogue:
     listing: bool = False
     #: categories whose threats a ``threats-table`` already shows where they were written
     shown: set[str] = field(default_factory=set)
+    #: the last heading (or bold line) named the STRIDE category: the labelled threats
+    #: written under it are of that category (see :mod:`.labelled`)
+    under_category: bool = False
 
     def reset(self) -> None:
         """A heading ends what the blocks before it were continuing."""
         self.target = None
         self.expect = None
         self.listing = False
+        self.under_category = False
 
 
 @dataclass(slots=True)

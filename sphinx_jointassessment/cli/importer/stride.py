@@ -59,7 +59,7 @@ def heading_category(text: str) -> str | None:
     return stride_category(plain) or stride_category(_PARENTHESES.sub("", plain))
 
 
-def _show_category(state: ImportState, category: str | None, line: int) -> None:
+def show_category(state: ImportState, category: str | None, line: int) -> None:
     """A table of the category's threats where they were written, once per category.
 
     The threats are written as directives on their own; without it, an outline
@@ -70,7 +70,7 @@ def _show_category(state: ImportState, category: str | None, line: int) -> None:
         state.add(ThreatsTable("lightweight", line, category))
 
 
-def _new_threat(state: ImportState, title: str, line: int, threat_id: str = "") -> Threat:
+def new_threat(state: ImportState, title: str, line: int, threat_id: str = "") -> Threat:
     """A threat of the current section, its id made unique, its category from the id."""
     catalogue = state.catalogue
     category = catalogue.category
@@ -88,7 +88,7 @@ def _new_threat(state: ImportState, title: str, line: int, threat_id: str = "") 
     threat = Threat(" ".join(title.split()) or threat_id or f"Threat at line {line}", line)
     threat.id = threat_id
     threat.stride = [category] if category else []
-    _show_category(state, category, line)
+    show_category(state, category, line)
     catalogue.of_category.append(threat)
     state.current.directives.append(threat)
     return threat
@@ -131,14 +131,14 @@ def threat_heading(state: ImportState, block: Block) -> bool:
     if _MITIGATIONS.match(rest):
         threat = _find(catalogue, match["id"])
         if threat is None:
-            threat = _new_threat(state, match["id"], block.lineno, match["id"])
+            threat = new_threat(state, match["id"], block.lineno, match["id"])
             state.report.warn(block.lineno, f"mitigations of {match['id']} before the threat")
         catalogue.target = (threat, "controls")
         state.report.note(
             block.lineno, f"heading {plain_text(block.title)!r}: controls of {threat.id}"
         )
         return True
-    threat = _new_threat(state, rest, block.lineno, match["id"])
+    threat = new_threat(state, rest, block.lineno, match["id"])
     catalogue.target = (threat, "description")
     state.report.note(block.lineno, f"heading {plain_text(block.title)!r}: threat {threat.id}")
     return True
@@ -157,10 +157,11 @@ def stride_heading(state: ImportState, block: Block) -> bool:
         return False
     catalogue = state.catalogue
     catalogue.category, catalogue.of_category = category, []
+    catalogue.under_category = True
     state.report.headings_kept += 1
     state.add(SubHeading(block.level, block.title, block.lineno, ""))
     catalogue.shown.discard(category)  # under its own heading, even if shown before
-    _show_category(state, category, block.lineno)
+    show_category(state, category, block.lineno)
     return True
 
 
@@ -190,7 +191,7 @@ def threat_content(state: ImportState, block: Block) -> bool:
         return True
     if block.kind == "list" and catalogue.expect == "threats":
         for title, rest, line in _items(block):
-            threat = _new_threat(state, title, block.start + line + 1)
+            threat = new_threat(state, title, block.start + line + 1)
             threat.description = rest
         catalogue.expect = None
         return True
@@ -241,7 +242,7 @@ def _label(block: Block) -> str | None:
     return word if word in _THREATS_LABEL | _CONTROLS_LABEL else None
 
 
-def _tree_items(block: Block) -> list[SyntaxTreeNode]:
+def tree_items(block: Block) -> list[SyntaxTreeNode]:
     tree = SyntaxTreeNode(block.tokens)
     lists = [node for node in tree.children if node.type in ("bullet_list", "ordered_list")]
     return [item for node in lists for item in node.children if item.type == "list_item"]
@@ -262,7 +263,7 @@ def _item_lines(block: Block, item: SyntaxTreeNode) -> tuple[int, int]:
 def _items(block: Block) -> list[tuple[str, list[str], int]]:
     """Each top-level item: its first line's text, the lines after it (dedented), its line."""
     result = []
-    for item in _tree_items(block):
+    for item in tree_items(block):
         first, last = _item_lines(block, item)
         lines = block.lines[first:last]
         rest = [line[2:] if line.startswith("  ") else line.lstrip() for line in lines[1:]]
@@ -273,7 +274,7 @@ def _items(block: Block) -> list[tuple[str, list[str], int]]:
 
 
 def _has_threat_items(block: Block) -> bool:
-    for item in _tree_items(block):
+    for item in tree_items(block):
         if _THREAT_ID.match(_item_text(item)):
             return True
         for child in item.children[1:]:
@@ -286,15 +287,23 @@ def _has_threat_items(block: Block) -> bool:
 def _catalogue_list(state: ImportState, block: Block) -> None:
     """Category items with ``Threat-NN-X: text`` items under them, and their mitigations."""
     catalogue = state.catalogue
-    for item in _tree_items(block):
+    threat: Threat | None = None  # the threat of the item before, if it was one
+    for item in tree_items(block):
         text = _item_text(item)
         first, last = _item_lines(block, item)
         match = _THREAT_ID.match(text)
         category = heading_category(text) if match is None else None
         if match is not None:
-            threat = _new_threat(state, match["rest"], block.start + first + 1, match["id"])
+            threat = new_threat(state, match["rest"], block.start + first + 1, match["id"])
             threat.description = _dedent(block.lines[first + 1 : last])
+        elif category is None and threat is not None:
+            # an item right after a threat's, in the same list, says more about it (what
+            # a threat's heading has under it); mitigations follow a category's threats
+            if threat.description:
+                threat.description.append("")
+            threat.description.extend(_dedent(block.lines[first:last]))
         elif category is not None:
+            threat = None
             catalogue.category, catalogue.of_category = category, []
             for child in item.children[1:]:
                 for sub in child.children if child.type in ("bullet_list", "ordered_list") else ():
@@ -302,10 +311,10 @@ def _catalogue_list(state: ImportState, block: Block) -> None:
                     sub_text = _item_text(sub)
                     sub_match = _THREAT_ID.match(sub_text)
                     if sub_match is not None:
-                        threat = _new_threat(
+                        sub_threat = new_threat(
                             state, sub_match["rest"], block.start + sub_first + 1, sub_match["id"]
                         )
-                        threat.description = _dedent(block.lines[sub_first + 1 : sub_last])
+                        sub_threat.description = _dedent(block.lines[sub_first + 1 : sub_last])
                     else:
                         _answer(catalogue, _dedent(block.lines[sub_first:sub_last]))
         else:
@@ -340,7 +349,7 @@ def stride_grid_table(state: ImportState, block: Block) -> bool:
             text = plain_text(cell).strip()
             if not text:
                 continue
-            threat = _new_threat(state, text, row.line + 1)
+            threat = new_threat(state, text, row.line + 1)
             if index < len(components) and components[index]:
                 threat.components = [components[index].replace(";", ",")]
     state.add(ThreatsTable("stride", block.lineno))
