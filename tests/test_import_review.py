@@ -365,6 +365,8 @@ def test_readme_values():
     assert people("A @a, B @b, and C @c") == ["A @a", "B @b", "C @c"]
     assert audience_of("CNCF recommendations") == (True, "cncf")
     assert audience_of("Suggestions to the project team") == (True, "project")
+    assert audience_of("Suggestions to CNCF / TOC") == (True, "cncf")
+    assert audience_of("Recommendations to the TOC") == (True, "cncf")
     assert audience_of("Other recommendations") == (True, "additional")
     assert audience_of("Recommendations") == (True, None)
     assert audience_of("Recommended mitigations")[0] is False

@@ -112,6 +112,22 @@ def test_threat_headings_map_to_the_threat_model() -> None:
     assert [s.key for s in assessment.sections] == ["threat-model"]
 
 
+@pytest.mark.parametrize(
+    ("title", "filename", "project"),
+    [
+        ("STRIDE Threat Model", "/src/cortex/threat-model.md", "cortex"),
+        ("Threat Modeling with STRIDE", "/src/etcd/Threat Modeling.md", "etcd"),
+        ("Chaos Mesh Lightweight Threat Model", "/src/x/model.md", "Chaos Mesh"),
+        ("Threat Modelling", "longhorn__threat-model.md", "longhorn"),
+    ],
+)
+def test_a_threat_model_title_names_no_project(title: str, filename: str, project: str) -> None:
+    """The words a threat model's title says of its kind are no project's name: the rest of
+    the title is, else the file's folder (the CNCF repository files them per project)."""
+    assessment = import_markdown(f"# {title}\n\n## Spoofing\n\nText.\n", filename=filename)
+    assert assessment.project == project
+
+
 @pytest.mark.parametrize("name", list(COUNTS))
 def test_threats_reach_the_assembled_markdown(name: str, tmp_path: Path) -> None:
     out = tmp_path / "docs"

@@ -56,10 +56,12 @@ _URL = re.compile(r"https?://[^\s<>()\]\[]+")
 _PEOPLE_SPLIT = re.compile(r"\s*(?:,|;|\band\b)\s*")
 _AUDIENCE_HEADING = re.compile(
     r"^(?:(?P<before>cncf|project|additional|other)\s+)?(?:recommendations?|suggestions?)"
-    r"(?:\s+(?:to|for)\s+(?:the\s+)?(?P<after>cncf|project)(?:\s+team)?)?$"
+    r"(?:\s+(?:to|for)\s+(?:the\s+)?(?P<after>cncf|project|toc)(?:\s+team)?"
+    r"(?:\s*(?:/|and)\s*(?:the\s+)?toc)?)?$"
 )
 _AUDIENCES = {
     "cncf": "cncf",
+    "toc": "cncf",  # "Suggestions to CNCF / TOC": the TOC is the CNCF's
     "project": "project",
     "additional": "additional",
     "other": "additional",

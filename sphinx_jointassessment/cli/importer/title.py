@@ -25,9 +25,13 @@ _ASSESSMENT_OF = re.compile(
 )
 _TITLE_NOISE = re.compile(
     r"\b(?:cncf|tag-security|tag security|security|joint[\s-]*assessment|self[\s-]*assessment|"
-    r"assessment|project|outline|for|of|the)\b",
+    r"assessment|project|outline|for|of|the|"
+    # what a threat model's title says of its kind: "Threat Modeling with STRIDE"
+    r"threat[\s-]*model(?:l?ing)?|lightweight|stride|with|using)\b",
     re.IGNORECASE,
 )
+#: a file named for its kind ("threat-model.md", "self-assessment.md"): the folder names the project
+_KIND_OF_FILE = re.compile(r"assessment|threat", re.IGNORECASE)
 
 
 def first_title(blocks: list[Block]) -> str:
@@ -49,7 +53,8 @@ def guess_project(title: str, filename: str) -> str:
 
     The title less the words every title has; failing that the file name: the part
     before ``__`` (``flux__self-assessment.md``), or the folder of a file named
-    "...assessment...", as the CNCF repository files them.
+    "...assessment..." or "...threat..." (``cortex/threat-model.md``), as the CNCF
+    repository files them.
     """
     text = plain_text(title) if title else ""
     match = _ASSESSMENT_OF.match(text.strip())
@@ -63,7 +68,7 @@ def guess_project(title: str, filename: str) -> str:
         return "[Project]"
     if "__" in stem:
         return stem.split("__")[0]
-    parent = Path(filename).resolve().parent.name if "assessment" in stem.casefold() else stem
+    parent = Path(filename).resolve().parent.name if _KIND_OF_FILE.search(stem) else stem
     return parent or "[Project]"
 
 
