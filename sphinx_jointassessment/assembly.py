@@ -23,6 +23,7 @@ from .config import get_config
 from .data_flow import render_data_flow
 from .directive import AssessmentDirective, add_assessment_directive
 from .domain import shown_title
+from .i18n import _
 from .kinds import Kind
 from .outline_checks import section_is_filled
 from .placeholders import (
@@ -133,7 +134,7 @@ def not_written(
     the syntax of the page that shows the assessment (*myst*: MyST Markdown).
     """
     note = nodes.admonition(classes=[NOT_WRITTEN_CLASS])
-    note += nodes.title(text="Not yet written")
+    note += nodes.title(text=_("Not yet written"))
     para = nodes.paragraph()
     para += nodes.Text(reason or section.guidance)
     para += nodes.Text(" ")
@@ -183,7 +184,7 @@ def _threats(context: ResolveContext, section: OutlineSection, skip: set[str]) -
         return []
     sub = nodes.section(ids=[section_id(f"{section.key}-threats")], classes=["ja-threats-section"])
     sub["ja-level"] = section.level + 1
-    sub += nodes.title(text="Threats")
+    sub += nodes.title(text=_("Threats"))
     sub += ja_placeholder(kind=THREATS_TABLE_KIND, layout="list", stride=[], component=None)
     sub.extend(shown)
     return [sub]
@@ -228,7 +229,7 @@ def _hands_on(context: ResolveContext, section: OutlineSection) -> list[nodes.No
     ):
         sub = nodes.section(ids=[section_id(f"{section.key}-{kind}")])
         sub["ja-level"] = section.level + 1
-        sub += nodes.title(text=title)
+        sub += nodes.title(text=_(title))  # the template's English in the Markdown
         sub += ja_placeholder(kind=kind)
         parts.append(sub)
     return parts

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from docutils import nodes
 
-from .i18n import _
+from .i18n import N_, _
 
 #: sphinx-design semantic colour per status, and per severity
 STATUS_COLOURS = {
@@ -26,6 +26,17 @@ SEVERITY_COLOURS = {
     "high": "danger",
     "critical": "danger",
 }
+
+
+#: the severities as badges show them, for the message catalog
+SEVERITY_NAMES = (
+    N_("Informational"),
+    N_("Note"),
+    N_("Low"),
+    N_("Medium"),
+    N_("High"),
+    N_("Critical"),
+)
 
 
 def status_class(status: str) -> str:
@@ -63,7 +74,7 @@ def status_badge(label: str, status: str) -> nodes.abbreviation:
 
 def severity_badge(severity: str) -> nodes.abbreviation:
     return badge(
-        severity.capitalize(),
+        _(severity.capitalize()),
         SEVERITY_COLOURS.get(severity.lower(), "secondary"),
         tooltip=_("severity: {severity}").format(severity=severity.lower()),
         extra_class=f"ja-severity-{severity.lower()}",

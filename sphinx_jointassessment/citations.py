@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from .i18n import _
 from .placeholders import make_placeholder, register_renderer
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def _render(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
         if not naming:
             continue
         para = nodes.paragraph(classes=["ja-cited-by"])
-        para += nodes.Text(f"{citation.label}: ")
+        para += nodes.Text(_("{label}: ").format(label=_(citation.label)))
         for index, obj_id in enumerate(naming):
             if index:
                 para += nodes.Text(", ")

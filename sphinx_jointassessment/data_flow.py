@@ -24,6 +24,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .directive import YamlObjectDirective, add_assessment_directive
+from .i18n import N_, _
 from .kinds import Kind
 from .markdown import DIAGRAM_ATTRIBUTE
 from .problems import BlockProblem, Code
@@ -335,27 +336,46 @@ class DropDiagrams(SphinxPostTransform):
 
 # -- rendering -----------------------------------------------------------------------------
 
-FLOW_COLUMNS = (("From", 18), ("To", 18), ("Data", 20), ("Label", 20), ("Crosses boundary", 22))
-COMPONENT_COLUMNS = (("Component", 22), ("Kind", 10), ("Zone", 18), ("Trust", 12))
+FLOW_COLUMNS = (
+    (N_("From"), 18),
+    (N_("To"), 18),
+    (N_("Data"), 20),
+    (N_("Label"), 20),
+    (N_("Crosses boundary"), 22),
+)
+COMPONENT_COLUMNS = ((N_("Component"), 22), (N_("Kind"), 10), (N_("Zone"), 18), (N_("Trust"), 12))
+#: the words of :data:`COMPONENT_KINDS` and :data:`TRUST_WORDS` as shown, for the catalog
+SHOWN_WORDS = (N_("actor"), N_("process"), N_("store"), N_("trusted"), N_("untrusted"))
+
+
+def _word(value: str | None) -> str | None:
+    return _(value) if value else None
 
 
 def crossing_text(flow: DataFlow, item: Flow) -> str:
     if not flow.crosses(item):
-        return "no"
-    return f"yes: {flow.zone_of(item.source)} \u2192 {flow.zone_of(item.target)}"
+        return _("no")
+    return _("yes: {source} \u2192 {target}").format(
+        source=flow.zone_of(item.source), target=flow.zone_of(item.target)
+    )
 
 
 def render_data_flow(
     flow: DataFlow, classes: list[str], *, caption: bool = True
 ) -> list[nodes.Node]:
     """The diagram, then the components and the flows as tables."""
-    diagram = data_flow_diagram(code=mermaid_text(flow), alt=f"Data-flow diagram: {flow.title}")
+    diagram = data_flow_diagram(
+        code=mermaid_text(flow), alt=_("Data-flow diagram: {title}").format(title=flow.title)
+    )
     trust = {zone.name: zone.trust for zone in flow.zones}
     components = build_table(
         COMPONENT_COLUMNS,
-        [[c.name, c.kind, c.zone, trust.get(c.zone) if c.zone else None] for c in flow.components],
+        [
+            [c.name, _word(c.kind), c.zone, _word(trust.get(c.zone)) if c.zone else None]
+            for c in flow.components
+        ],
         classes=["ja-data-flow-components", *classes],
-        title=f"{flow.title}: components" if caption else None,
+        title=_("{title}: components").format(title=flow.title) if caption else None,
     )
     result: list[nodes.Node] = [diagram, components]
     if flow.flows:
@@ -374,7 +394,7 @@ def render_data_flow(
                 FLOW_COLUMNS,
                 rows,
                 classes=["ja-data-flow-flows", *classes],
-                title=f"{flow.title}: flows" if caption else None,
+                title=_("{title}: flows").format(title=flow.title) if caption else None,
             )
         )
     return result

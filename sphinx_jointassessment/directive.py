@@ -23,7 +23,7 @@ from .body import Body
 from .citations import cited_by_placeholder, is_cited_kind
 from .config import AssessmentConfig, get_config
 from .domain import AssessmentObject, JointAssessmentDomain, get_domain
-from .i18n import TITLE_OF, translatable_text
+from .i18n import TITLE_OF, _, translatable_text
 from .paths import read_source_text, resolve_source_file
 from .placeholders import make_placeholder, numbered_id_placeholder
 from .problems import Code, Problem, emit
@@ -99,7 +99,9 @@ class AssessmentDirective(SphinxDirective):
         """What a block too broken to render shows: a visible, escaped note."""
         para = nodes.paragraph()
         para += nodes.strong(text=f"{self.name}: ")
-        para += nodes.Text("this block has problems and is not rendered; see the build warnings.")
+        para += nodes.Text(
+            _("this block has problems and is not rendered; see the build warnings.")
+        )
         return [nodes.container("", para, classes=["ja-problem"])]
 
     def body_first_line(self) -> int:

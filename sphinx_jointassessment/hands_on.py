@@ -28,6 +28,7 @@ from .directive import AssessmentDirective, add_assessment_directive
 from .domain import get_domain
 from .finding import TABLE_KIND as FINDINGS_TABLE_KIND
 from .finding import findings_table
+from .i18n import N_, _
 from .kinds import Kind
 from .placeholders import make_placeholder, register_renderer
 from .problems import BlockProblem, Code, Problem
@@ -52,9 +53,10 @@ BLOCK_KIND = "hands-on"
 OBJECT_ID = "hands-on"
 OPTIONS = ("performed", "dates", "reviewers")
 
-SENTENCE = "{project} did {maybe}receive a hands-on assessment from TAG-Security."
+SENTENCE = N_("{project} did receive a hands-on assessment from TAG-Security.")
+SENTENCE_NOT = N_("{project} did not receive a hands-on assessment from TAG-Security.")
 #: the template's result when a hands-on assessment found nothing
-NOTHING_FOUND = (
+NOTHING_FOUND = N_(
     "TAG-Security's hands-on assessment did not reveal any significant or notable security "
     "findings for {project}. This outcome does not indicate that none exist, rather that "
     "none were discovered."
@@ -166,7 +168,7 @@ def check_findings_need_hands_on(env: BuildEnvironment) -> Iterable[Problem]:
 
 def summary_sentence(project: str, performed: bool) -> nodes.paragraph:
     """The template's bold statement, "<Project> did (not) receive a hands-on assessment..."."""
-    text = SENTENCE.format(project=project, maybe="" if performed else "not ")
+    text = _(SENTENCE if performed else SENTENCE_NOT).format(project=project)
     para = nodes.paragraph(classes=["ja-hands-on-summary"])
     para += nodes.strong(text=text)
     return para
@@ -175,11 +177,11 @@ def summary_sentence(project: str, performed: bool) -> nodes.paragraph:
 def details_table(hands_on: HandsOn) -> nodes.table:
     """Assessment Details: Field / Description, as in the template."""
     rows = [
-        ["Date of assessment", hands_on.dates],
-        ["Hands-on reviewers", ", ".join(hands_on.reviewers) or None],
+        [_("Date of assessment"), hands_on.dates],
+        [_("Hands-on reviewers"), ", ".join(hands_on.reviewers) or None],
     ]
     return build_table(
-        (("Field", 20), ("Description", 44)),
+        ((N_("Field"), 20), (N_("Description"), 44)),
         rows,
         classes=["ja-hands-on-details"],
     )
@@ -192,7 +194,9 @@ def result_nodes(
     if body is not None and has_content(body):
         return [body]
     if hands_on is not None and hands_on.performed and not has_findings:
-        return [nodes.paragraph(text=NOTHING_FOUND.format(project=project), classes=["ja-result"])]
+        return [
+            nodes.paragraph(text=_(NOTHING_FOUND).format(project=project), classes=["ja-result"])
+        ]
     return []
 
 
@@ -207,9 +211,9 @@ def render_hands_on(
     performed = bool(hands_on is not None and hands_on.performed)
     parts: list[nodes.Node] = [summary_sentence(project, performed)]
     if performed and hands_on is not None:
-        parts += [nodes.rubric(text="Assessment Details"), details_table(hands_on)]
+        parts += [_rubric(_("Assessment Details")), details_table(hands_on)]
     if performed or has_findings:
-        parts += [nodes.rubric(text="Findings"), *findings]
+        parts += [_rubric(_("Findings")), *findings]
     if result:
         parts += [result_rubric(), *result]
     return parts
@@ -217,7 +221,12 @@ def render_hands_on(
 
 def result_rubric() -> nodes.rubric:
     """A rubric, not a section: content added while a page is written cannot open sections."""
-    return nodes.rubric(text="Hands-on assessment result")
+    return _rubric(_("Hands-on assessment result"))
+
+
+def _rubric(text: str) -> nodes.rubric:
+    """The extension's own heading: in its catalog, not offered in the user's by gettext."""
+    return nodes.rubric(text=text, translatable=False)
 
 
 def _block(context: ResolveContext, node: ja_placeholder) -> AssessmentObject | None:
@@ -258,7 +267,7 @@ def _render_summary(context: ResolveContext, node: ja_placeholder) -> list[nodes
 def _render_details(context: ResolveContext, node: ja_placeholder) -> list[nodes.Node]:
     obj = _block(context, node)
     if obj is None or not obj.model.performed:
-        return [empty_note("No hands-on assessment was performed.")]
+        return [empty_note(_("No hands-on assessment was performed."))]
     return [details_table(obj.model)]
 
 

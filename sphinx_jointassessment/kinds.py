@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .i18n import N_
+
 
 class Kind(StrEnum):
     """An object kind; its value is the object type written to ``objects.inv``."""
@@ -65,7 +67,7 @@ KINDS: dict[Kind, KindInfo] = {
     Kind.MATRIX: KindInfo("threat matrix", role="matrix", link_text="{title}"),
     Kind.CELL: KindInfo("threat-matrix cell", link_text="{title}"),
     Kind.RISK: KindInfo("attack risk", role="risk"),
-    Kind.FINDING: KindInfo("finding", role="finding", link_text="Finding {id}"),
+    Kind.FINDING: KindInfo("finding", role="finding", link_text=N_("Finding {id}")),
     Kind.ISSUE: KindInfo("security issue", role="issue"),
     Kind.THREAT: KindInfo("threat", role="threat"),
     Kind.FLOW: KindInfo("data-flow diagram", role="flow", link_text="{title}"),

@@ -21,6 +21,7 @@ from docutils.parsers.rst import directives
 
 from .bodies import block_too_large
 from .directive import AssessmentDirective, YamlSource, add_assessment_directive
+from .i18n import N_, _
 from .kinds import Kind
 from .links import safe_link
 from .paths import read_source_text, resolve_source_file
@@ -463,20 +464,20 @@ def render_metadata_table(meta: Metadata, *, caption: bool = True) -> list[nodes
     """
     rows: list[list[Any]] = []
     if meta.stage:
-        rows.append(["Assessment Stage", meta.stage.capitalize()])
-    rows.append(["Software", safe_link(meta.software) if meta.software else None])
-    rows.append(["Security Provider", _provider_text(meta)])
-    rows.append(["Languages", ", ".join(meta.languages) or None])
+        rows.append([_("Assessment Stage"), meta.stage.capitalize()])
+    rows.append([_("Software"), safe_link(meta.software) if meta.software else None])
+    rows.append([_("Security Provider"), _provider_text(meta)])
+    rows.append([_("Languages"), ", ".join(meta.languages) or None])
     rows.append(["SBOM", _sboms_cell(meta.sboms)])
     posture = posture_cell(meta.posture)
     if posture is not None:
-        rows.append(["Security posture", posture])
+        rows.append([_("Security posture"), posture])
     result: list[nodes.Node] = [
         build_table(
-            (("Field", 18), ("Value", 52)),
+            ((N_("Field"), 18), (N_("Value"), 52)),
             rows,
             classes=["ja-metadata-table"],
-            title="Metadata" if caption else None,
+            title=_("Metadata") if caption else None,
             header=False,
             stub=True,
         )
@@ -485,10 +486,10 @@ def render_metadata_table(meta: Metadata, *, caption: bool = True) -> list[nodes
     if sbom is not None and sbom.dependencies:
         result.append(
             build_table(
-                (("Dependency", 36), ("Version", 16)),
+                ((N_("Dependency"), 36), (N_("Version"), 16)),
                 [[dep.name, dep.version] for dep in sbom.dependencies],
                 classes=["ja-sbom-table"],
-                title="SBOM: direct dependencies" if sbom.direct else "SBOM: components",
+                title=_("SBOM: direct dependencies") if sbom.direct else _("SBOM: components"),
             )
         )
     return result
@@ -501,10 +502,10 @@ def render_links_table(meta: Metadata, *, caption: bool = True) -> list[nodes.No
     rows = [[link.doc, safe_link(link.url)] for link in meta.links]
     return [
         build_table(
-            (("Doc", 28), ("URL", 48)),
+            ((N_("Doc"), 28), ("URL", 48)),
             rows,
             classes=["ja-security-links-table"],
-            title="Security links" if caption else None,
+            title=_("Security links") if caption else None,
         )
     ]
 
@@ -520,7 +521,7 @@ def render_metadata(
 def from_file_note(meta: Metadata) -> nodes.paragraph:
     """Which fields the SECURITY-INSIGHTS file filled, under the tables in place."""
     para = nodes.paragraph(classes=["ja-metadata-source"])
-    para += nodes.Text("From ")
+    para += nodes.Text(_("From") + " ")
     para += nodes.literal(meta.security_insights, meta.security_insights)
     para += nodes.Text(": " + ", ".join(meta.from_security_insights) + ".")
     return para
@@ -528,7 +529,7 @@ def from_file_note(meta: Metadata) -> nodes.paragraph:
 
 def missing_note() -> nodes.paragraph:
     return nodes.paragraph(
-        text="No assessment-metadata block was found: the Metadata table is not filled in.",
+        text=_("No assessment-metadata block was found: the Metadata table is not filled in."),
         classes=["ja-missing"],
     )
 

@@ -28,6 +28,7 @@ from .checks import register_check, unknown_targets
 from .directive import FilteredTableDirective, ObjectDirective, add_assessment_directive
 from .domain import shown_model
 from .finding import SEVERITIES
+from .i18n import N_, _
 from .kinds import Kind
 from .links import ja_xref, safe_link, url_option, xref_list
 from .placeholders import register_renderer
@@ -51,7 +52,7 @@ TABLE_KIND = "recommendations-table"
 LIST_KIND = "recommendations-list"
 
 #: audiences, in the README's order, with the name each list has there
-AUDIENCES = {"cncf": "CNCF", "project": "Project", "additional": "Additional"}
+AUDIENCES = {"cncf": "CNCF", "project": N_("Project"), "additional": N_("Additional")}
 STATUSES = ("open", "in-progress", "done", "declined")
 OPTIONS = ("id", "audience", "severity", "status", "issue", "threats", "findings", "addressed-by")
 
@@ -181,19 +182,19 @@ def render_fields(model: Recommendation, docname: str) -> list[nodes.Node]:
     """Audience, severity, status and links, shown under the heading in place."""
     fields: list[tuple[str, Any]] = []
     if model.audience:
-        fields.append(("Audience", AUDIENCES[model.audience]))
+        fields.append((_("Audience"), _(AUDIENCES[model.audience])))
     if model.severity:
-        fields.append(("Severity", model.severity.capitalize()))
+        fields.append((_("Severity"), _(model.severity.capitalize())))
     if model.status:
-        fields.append(("Status", model.status))
+        fields.append((_("Status"), model.status))
     if model.issue:
-        fields.append(("Issue", safe_link(model.issue)))
+        fields.append((_("Issue"), safe_link(model.issue)))
     if model.threats:
-        fields.append(("Threats", xref_list(Kind.THREAT, model.threats, docname)))
+        fields.append((_("Threats"), xref_list(Kind.THREAT, model.threats, docname)))
     if model.findings:
-        fields.append(("Findings", xref_list(Kind.FINDING, model.findings, docname)))
+        fields.append((_("Findings"), xref_list(Kind.FINDING, model.findings, docname)))
     if model.addressed_by:
-        fields.append(("Addressed by", addressed_links(model)))
+        fields.append((_("Addressed by"), addressed_links(model)))
     return [field_list(fields, classes=["ja-fields"])] if fields else []
 
 
@@ -224,7 +225,7 @@ def render_list(objects: Sequence[AssessmentObject], docname: str) -> list[nodes
             sub = nodes.bullet_list()
             entry = nodes.list_item()
             para = nodes.paragraph()
-            para += nodes.Text("Addressed in ")
+            para += nodes.Text(_("Addressed in") + " ")
             para.extend(addressed_links(model))
             entry += para
             sub += entry
@@ -234,12 +235,12 @@ def render_list(objects: Sequence[AssessmentObject], docname: str) -> list[nodes
 
 
 TABLE_COLUMNS = (
-    ("ID", 12),
-    ("Recommendation", 36),
-    ("Audience", 10),
-    ("Severity", 10),
-    ("Status", 10),
-    ("Addressed by", 24),
+    (N_("ID"), 12),
+    (N_("Recommendation"), 36),
+    (N_("Audience"), 10),
+    (N_("Severity"), 10),
+    (N_("Status"), 10),
+    (N_("Addressed by"), 24),
 )
 
 
@@ -250,8 +251,13 @@ def render_table(
     order = list(AUDIENCES)
     chosen = [obj for obj in objects if audience is None or obj.model.audience == audience]
     if not chosen:
-        what = f"{AUDIENCES[audience]} recommendations" if audience else "recommendations"
-        return [empty_note(f"No {what} are recorded.")]
+        if audience:
+            note = _("No {audience} recommendations are recorded.").format(
+                audience=_(AUDIENCES[audience])
+            )
+        else:
+            note = _("No recommendations are recorded.")
+        return [empty_note(note)]
     chosen.sort(key=lambda obj: order.index(obj.model.audience) if obj.model.audience else 3)
     rows = []
     for obj in chosen:
@@ -260,7 +266,7 @@ def render_table(
             [
                 ja_xref(KIND, obj.id, nodes.inline(obj.id, obj.id), docname),
                 model.title,
-                AUDIENCES.get(model.audience or ""),
+                _(AUDIENCES[model.audience]) if model.audience else None,
                 severity_badge(model.severity) if model.severity else None,
                 model.status,
                 addressed_links(model) or None,

@@ -24,6 +24,7 @@ from .body import Body
 from .config import get_config
 from .directive import AssessmentDirective, add_assessment_directive
 from .domain import get_domain
+from .i18n import _
 from .kinds import Kind
 from .outline import Outline, OutlineError, extra_id, load_outline
 from .placeholders import ja_placeholder
@@ -197,7 +198,10 @@ class AssessmentSectionDirective(AssessmentDirective):
 
     def _from_note(self, title: str, label: str) -> nodes.paragraph:
         para = nodes.paragraph(classes=[FROM_NOTE_CLASS])
-        para += nodes.Text(f"The assessment's section “{title}” is ")
+        before, _sep, after = _("The assessment's section “{title}” is {label}.").partition(
+            "{label}"
+        )
+        para += nodes.Text(before.format(title=title))
         ref = addnodes.pending_xref(
             "",
             nodes.inline(label, label),
@@ -210,7 +214,7 @@ class AssessmentSectionDirective(AssessmentDirective):
         )
         self.set_source_info(ref)
         para += ref
-        para += nodes.Text(".")
+        para += nodes.Text(after.format(title=title))
         return para
 
 

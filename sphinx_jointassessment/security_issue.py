@@ -27,6 +27,7 @@ from .checks import register_check, unknown_targets
 from .config import get_config
 from .directive import FilteredTableDirective, ObjectDirective, add_assessment_directive
 from .domain import shown_model
+from .i18n import N_, _
 from .kinds import Kind
 from .links import ja_xref, safe_link, url_option, xref_list
 from .placeholders import PlaceholderDirective, register_renderer
@@ -54,7 +55,7 @@ CLOSED_OPTIONS = ("id", "url", "fixed-in", "date", "cvss", "affected", "threats"
 OPTIONS = (*CLOSED_OPTIONS, "state")
 
 #: the template's sentence when a project has no closed issue
-NONE_SENTENCE = (
+NONE_SENTENCE = N_(
     "At the time of the joint assessment, {project} did not have known security issues "
     "with a closed state or any known vulnerabilities that were fixed."
 )
@@ -208,21 +209,21 @@ def render_issue(
     badge = [severity_badge(issue.cvss.severity)] if issue.cvss else []
     fields: list[tuple[str, Any]] = []
     if show_state and issue.state:
-        fields.append(("State", issue.state))
+        fields.append((_("State"), issue.state))
     if issue.cvss:
         fields.append(("CVSS", cvss_text(issue.cvss)))
     if issue.advisory:
-        fields.append(("Advisory", safe_link(issue.advisory)))
+        fields.append((_("Advisory"), safe_link(issue.advisory)))
     if issue.url:
         fields.append(("URL", safe_link(issue.url)))
     if issue.affected:
-        fields.append(("Affected", issue.affected))
+        fields.append((_("Affected"), issue.affected))
     if issue.fixed_in:
-        fields.append(("Fixed in", issue.fixed_in))
+        fields.append((_("Fixed in"), issue.fixed_in))
     if issue.date or date_text:
-        fields.append(("Date", issue.date.isoformat() if issue.date else date_text))
+        fields.append((_("Date"), issue.date.isoformat() if issue.date else date_text))
     if issue.threats:
-        fields.append(("Threats", xref_list(Kind.THREAT, issue.threats, docname)))
+        fields.append((_("Threats"), xref_list(Kind.THREAT, issue.threats, docname)))
     result: list[nodes.Node] = [heading_paragraph(heading, *badge)]
     if fields:
         result.append(field_list(fields, classes=["ja-fields"]))
@@ -235,7 +236,13 @@ def _id_cell(issue: SecurityIssue, docname: str) -> nodes.Node:
     return ja_xref(KIND, issue.id, nodes.inline(issue.id, issue.id), docname)
 
 
-CLOSED_COLUMNS = (("ID", 16), ("Issue", 28), ("Fixed in", 10), ("Date", 10), ("Summary", 36))
+CLOSED_COLUMNS = (
+    (N_("ID"), 16),
+    (N_("Issue"), 28),
+    (N_("Fixed in"), 10),
+    (N_("Date"), 10),
+    (N_("Summary"), 36),
+)
 
 
 def render_closed_table(
@@ -246,7 +253,7 @@ def render_closed_table(
     if not closed:
         return [
             nodes.paragraph(
-                text=NONE_SENTENCE.format(project=project), classes=["ja-closed-issues-none"]
+                text=_(NONE_SENTENCE).format(project=project), classes=["ja-closed-issues-none"]
             )
         ]
     rows = []
@@ -265,12 +272,12 @@ def render_closed_table(
 
 
 TABLE_COLUMNS = (
-    ("ID", 18),
-    ("Issue", 30),
-    ("Severity", 10),
+    (N_("ID"), 18),
+    (N_("Issue"), 30),
+    (N_("Severity"), 10),
     ("CVSS", 8),
-    ("State", 8),
-    ("Fixed in", 10),
+    (N_("State"), 8),
+    (N_("Fixed in"), 10),
 )
 
 
@@ -280,8 +287,13 @@ def render_security_table(
     """Every issue (of *state*, if given): open ones first, then oldest first."""
     chosen = [obj for obj in objects if state is None or obj.model.state == state]
     if not chosen:
-        what = f"{state} security issues" if state else "security issues"
-        return [empty_note(f"No {what} are recorded.")]
+        if state == "open":
+            note = _("No open security issues are recorded.")
+        elif state == "closed":
+            note = _("No closed security issues are recorded.")
+        else:
+            note = _("No security issues are recorded.")
+        return [empty_note(note)]
     ordered = sorted(chosen, key=lambda obj: (obj.model.state != "open", sort_key(obj.model)))
     rows = []
     for obj in ordered:

@@ -17,6 +17,7 @@ from docutils.parsers.rst import directives
 
 from .bodies import block_too_large, copy_body, parse_body
 from .directive import AssessmentDirective, add_assessment_directive
+from .i18n import _
 from .kinds import Kind
 from .links import safe_link, url_option
 from .placeholders import register_renderer
@@ -95,13 +96,13 @@ def facts(
     lines: list[tuple[str, nodes.Node]] = []
     if summary.completed or date_text:
         shown = template_date(summary.completed) if summary.completed else str(date_text)
-        lines.append(("Completed", nodes.Text(shown)))
+        lines.append((_("Completed"), nodes.Text(shown)))
     if summary.version:
-        lines.append(("Assessed version", nodes.Text(summary.version)))
+        lines.append((_("Assessed version"), nodes.Text(summary.version)))
     if summary.tracking_issue and not readme:
-        lines.append(("Tracking issue", safe_link(summary.tracking_issue)))
+        lines.append((_("Tracking issue"), safe_link(summary.tracking_issue)))
     if summary.website and not readme:
-        lines.append(("Web site", safe_link(summary.website)))
+        lines.append((_("Web site"), safe_link(summary.website)))
     result: list[nodes.Node] = []
     for label, value in lines:
         para = nodes.paragraph(classes=["ja-summary-fact"])

@@ -101,7 +101,8 @@ def field_list(
     result = nodes.field_list(classes=list(classes))
     for name, content in fields:
         field = nodes.field()
-        field += nodes.field_name(text=name)
+        # the extension's own text, in its catalog: not offered in the user's
+        field += nodes.field_name(text=name, translatable=False)
         field_body = nodes.field_body()
         field_body.extend(_body_nodes(content))
         field += field_body

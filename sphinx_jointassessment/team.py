@@ -20,6 +20,7 @@ from docutils.parsers.rst import directives
 
 from .bodies import block_too_large
 from .directive import AssessmentDirective, add_assessment_directive
+from .i18n import N_, _
 from .kinds import Kind
 from .links import safe_link
 from .placeholders import register_renderer
@@ -44,14 +45,14 @@ OPENING_KIND = "assessment-team"
 
 #: the roles, in the order the README names them, with their labels
 ROLES = {
-    "reviewers": "Security reviewers",
-    "lead-reviewer": "Lead reviewer",
-    "facilitator": "Facilitator",
-    "project-security-lead": "Project security lead",
-    "project-team": "Project team",
+    "reviewers": N_("Security reviewers"),
+    "lead-reviewer": N_("Lead reviewer"),
+    "facilitator": N_("Facilitator"),
+    "project-security-lead": N_("Project security lead"),
+    "project-team": N_("Project team"),
 }
 CONFLICT_KINDS = ("hard", "soft")
-NO_CONFLICT = "no conflict declared"
+NO_CONFLICT = N_("no conflict declared")
 
 #: ``Name (@handle)``, ``Name @handle``, ``@handle``, or a name alone
 _PERSON = re.compile(r"^(?P<name>.*?)[\s,]*\(?@(?P<handle>[^\s()]+)\)?$")
@@ -201,13 +202,13 @@ def render_team(team: Team) -> list[nodes.Node]:
     """The table of roles and people, then the conflicts of interest."""
     result: list[nodes.Node] = []
     if team.roles:
-        rows = [[ROLES[key], person_nodes(people)] for key, people in team.roles]
+        rows = [[_(ROLES[key]), person_nodes(people)] for key, people in team.roles]
         result.append(
             build_table(
-                (("Role", 22), ("People", 50)),
+                ((N_("Role"), 22), (N_("People"), 50)),
                 rows,
                 classes=["ja-team-table"],
-                title="Assessment team",
+                title=_("Assessment team"),
                 stub=True,
             )
         )
@@ -227,14 +228,14 @@ def render_conflicts(team: Team) -> list[nodes.Node]:
         conflict = declared.get(person)
         hard = "; ".join(conflict.hard) if conflict and conflict.hard else None
         soft = "; ".join(conflict.soft) if conflict and conflict.soft else None
-        none = NO_CONFLICT if hard is None and soft is None else None
+        none = _(NO_CONFLICT) if hard is None and soft is None else None
         rows.append([person_nodes([person]), hard or none, soft or none])
     return [
         build_table(
-            (("Reviewer", 26), ("Hard conflicts", 26), ("Soft conflicts", 26)),
+            ((N_("Reviewer"), 26), (N_("Hard conflicts"), 26), (N_("Soft conflicts"), 26)),
             rows,
             classes=["ja-conflicts-table"],
-            title="Conflicts of interest",
+            title=_("Conflicts of interest"),
         )
     ]
 

@@ -30,6 +30,7 @@ from .citations import register_citation
 from .data_flow import component_catalogue
 from .directive import AssessmentDirective, ObjectDirective, add_assessment_directive
 from .domain import get_domain, shown_model, shown_title
+from .i18n import N_, _
 from .kinds import Kind
 from .links import ja_xref, safe_link
 from .markdown_assessment import AssessmentMarkdown
@@ -295,7 +296,22 @@ def reference_links(threat: Threat) -> list[nodes.Node]:
 
 
 def _level_text(value: str | None) -> str:
-    return value.capitalize() if value else "unrated"
+    return _(value.capitalize()) if value else _("unrated")
+
+
+#: the STRIDE names as shown (:data:`.stride.STRIDE`), for the message catalog
+STRIDE_NAMES = (
+    N_("Spoofing"),
+    N_("Tampering"),
+    N_("Repudiation"),
+    N_("Information Disclosure"),
+    N_("Denial of Service"),
+    N_("Elevation of Privilege"),
+)
+
+
+def _stride_names(keys: Iterable[str]) -> str:
+    return ", ".join(_(stride_name(key)) for key in keys)
 
 
 def threat_heading(threat: Threat, shown_id: nodes.Node | None) -> nodes.paragraph:
@@ -316,25 +332,25 @@ def threat_heading(threat: Threat, shown_id: nodes.Node | None) -> nodes.paragra
 def threat_fields(threat: Threat, docname: str) -> nodes.field_list | None:
     fields: list[tuple[str, Any]] = []
     if threat.stride:
-        fields.append(("STRIDE", ", ".join(stride_name(key) for key in threat.stride)))
+        fields.append(("STRIDE", _stride_names(threat.stride)))
     if threat.components:
-        fields.append(("Components", "; ".join(threat.components)))
+        fields.append((_("Components"), "; ".join(threat.components)))
     if threat.actors:
-        fields.append(("Actors", "; ".join(threat.actors)))
+        fields.append((_("Actors"), "; ".join(threat.actors)))
     if threat.attack:
         fields.append(("MITRE ATT&CK", attack_links(threat)))
     if threat.severity is not None:
-        fields.append(("Likelihood", _level_text(threat.likelihood)))
-        fields.append(("Impact", _level_text(threat.impact)))
-        fields.append(("Severity", _level_text(threat.severity)))
+        fields.append((_("Likelihood"), _level_text(threat.likelihood)))
+        fields.append((_("Impact"), _level_text(threat.impact)))
+        fields.append((_("Severity"), _level_text(threat.severity)))
     if threat.status:
-        fields.append(("Status", threat.status))
+        fields.append((_("Status"), threat.status))
     if threat.risks:
-        fields.append(("Attack risks", object_links(Kind.RISK, threat.risks, docname)))
+        fields.append((_("Attack risks"), object_links(Kind.RISK, threat.risks, docname)))
     if threat.findings:
-        fields.append(("Findings", object_links(Kind.FINDING, threat.findings, docname)))
+        fields.append((_("Findings"), object_links(Kind.FINDING, threat.findings, docname)))
     if threat.references:
-        fields.append(("References", reference_links(threat)))
+        fields.append((_("References"), reference_links(threat)))
     return field_list(fields, classes=["ja-fields"]) if fields else None
 
 
@@ -408,14 +424,19 @@ def _severity_cell(threat: Threat) -> nodes.Node | None:
 
 
 LIST_COLUMNS = (
-    ("ID", 12),
-    ("Threat", 30),
+    (N_("ID"), 12),
+    (N_("Threat"), 30),
     ("STRIDE", 18),
-    ("Components", 20),
-    ("Severity", 10),
-    ("Status", 12),
+    (N_("Components"), 20),
+    (N_("Severity"), 10),
+    (N_("Status"), 12),
 )
-LIGHTWEIGHT_COLUMNS = (("Threat", 25), ("Description", 40), ("Controls", 40), ("References", 25))
+LIGHTWEIGHT_COLUMNS = (
+    (N_("Threat"), 25),
+    (N_("Description"), 40),
+    (N_("Controls"), 40),
+    (N_("References"), 25),
+)
 
 
 def _list_table(objects: Sequence[AssessmentObject], docname: str) -> nodes.table:
@@ -423,7 +444,7 @@ def _list_table(objects: Sequence[AssessmentObject], docname: str) -> nodes.tabl
         [
             _id_link(obj, docname),
             shown_title(obj),
-            ", ".join(stride_name(key) for key in obj.model.stride) or None,
+            _stride_names(obj.model.stride) or None,
             "; ".join(obj.model.components) or None,
             _severity_cell(obj.model),
             obj.model.status,
@@ -442,7 +463,7 @@ def _references_cell(obj: AssessmentObject, docname: str) -> list[nodes.Node]:
         parts.append(object_links(Kind.RISK, threat.risks, docname))
     if threat.findings:
         parts.append(
-            [nodes.Text("Findings "), *object_links(Kind.FINDING, threat.findings, docname)]
+            [nodes.Text(_("Findings") + " "), *object_links(Kind.FINDING, threat.findings, docname)]
         )
     if threat.references:
         parts.append(reference_links(threat))
@@ -470,8 +491,8 @@ def _lightweight_table(objects: Sequence[AssessmentObject], docname: str) -> nod
 
 
 #: the row and the column of threats without a category or without components
-NO_CATEGORY = "(no category)"
-NO_COMPONENT = "(no component)"
+NO_CATEGORY = N_("(no category)")
+NO_COMPONENT = N_("(no component)")
 
 
 def _in_category(threat: Threat, key: str) -> bool:
@@ -499,7 +520,7 @@ def _stride_table(
         rows_keys.append(NO_CATEGORY)
     rows = []
     for key in rows_keys:
-        row: list[Any] = [stride_name(key) if key in STRIDE else key]
+        row: list[Any] = [_(stride_name(key) if key in STRIDE else key)]
         for column in columns:
             ids = [
                 obj
@@ -512,7 +533,7 @@ def _stride_table(
             ]
             row.append(_joined(_id_link(obj, docname) for obj in ids) or None)
         rows.append(row)
-    table_columns = [("STRIDE category", 22), *((name, 16) for name in columns)]
+    table_columns = [(N_("STRIDE category"), 22), *((name, 16) for name in columns)]
     return build_table(table_columns, rows, classes=["ja-threats-table", "ja-stride"], stub=True)
 
 
@@ -527,7 +548,7 @@ def _render_table(context: ResolveContext, node: ja_placeholder) -> list[nodes.N
     ]
     if not objects:
         filtered = categories or component
-        return [empty_note("No threats match." if filtered else "No threats are recorded.")]
+        return [empty_note(_("No threats match.") if filtered else _("No threats are recorded."))]
     layout = node.get("layout", "list")
     if layout == "lightweight":
         return [_lightweight_table(objects, context.docname)]
@@ -603,7 +624,7 @@ class ControlsDirective(AssessmentDirective):
         container = nodes.container(classes=classes)
         self.set_source_info(container)
         label = nodes.paragraph(classes=[CONTROLS_TITLE_CLASS])
-        label += nodes.strong(text="Controls")
+        label += nodes.strong(text=_("Controls"))
         container += label
         if self.content:
             container.extend(self.parse_content_to_nodes())
@@ -657,8 +678,8 @@ def setup_threat(app: Sphinx) -> None:
     ):
         add_assessment_directive(app, name, directive)
     register_renderer(TABLE_KIND, _render_table)
-    register_citation(KIND, Kind.RISK, "Threats", _named_risks)
-    register_citation(KIND, Kind.FINDING, "Threats", _named_findings)
+    register_citation(KIND, Kind.RISK, N_("Threats"), _named_risks)
+    register_citation(KIND, Kind.FINDING, N_("Threats"), _named_findings)
     register_check(check_threat_references)
     register_check(check_threat_components)
     register_object_json(KIND, _threat_json)

@@ -17,7 +17,7 @@ from docutils import nodes
 from .badges import status_badge, status_class
 from .config import STATUSES, AssessmentConfig
 from .directive import YamlObjectDirective, add_assessment_directive
-from .domain import AssessmentObject, JointAssessmentDomain, register_derived_kind
+from .domain import AssessmentObject, JointAssessmentDomain, register_derived_kind, shown_title
 from .i18n import _, translatable_text
 from .kinds import Kind
 from .placeholders import ja_placeholder
@@ -423,8 +423,8 @@ def cell_object(domain: JointAssessmentDomain, key: str) -> AssessmentObject | N
     Attack risks link to cells by ``:cells:``; the cells are not recorded one by one
     but looked up in their matrix, whose table entry carries the cell's anchor.
     """
-    matrix_id, _, rest = key.partition("/")
-    victim, _, attacker = rest.rpartition("/")
+    matrix_id, _sep, rest = key.partition("/")
+    victim, _sep, attacker = rest.rpartition("/")
     matrix_obj = domain.get(KIND, matrix_id)
     if matrix_obj is None:
         return None
@@ -435,7 +435,9 @@ def cell_object(domain: JointAssessmentDomain, key: str) -> AssessmentObject | N
     return AssessmentObject(
         Kind.CELL,
         key,
-        f"{matrix.title}: victim {victim}, attacker {attacker}",
+        _("{matrix}: victim {victim}, attacker {attacker}").format(
+            matrix=shown_title(matrix_obj), victim=victim, attacker=attacker
+        ),
         matrix_obj.docname,
         matrix_obj.lineno,
         cell_anchor(matrix.id, victim, attacker),

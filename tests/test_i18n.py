@@ -6,6 +6,9 @@ import shutil
 from typing import TYPE_CHECKING
 
 import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from sphinx_jointassessment.i18n import CATALOG, LOCALE_DIR
@@ -184,6 +187,79 @@ def test_gettext_offers_the_titles_of_every_kind_of_object(app):
     # offered once each, at its block's line
     assert pot.count('msgid "Spoofing of the admin"') == 1
     assert "objects.rst:33" in pot.split('msgid "Spoofing of the admin"')[0].rsplit("#:", 1)[1]
+    # the extension's field names and headings are in its catalog, not the user's
+    for text in ("Severity", "Likelihood", "STRIDE", "Audience", "Hands-on assessment result"):
+        assert f'msgid "{text}"' not in pot, text
+
+
+def _headers(table) -> list[str]:
+    return [th.get_text(" ", strip=True) for th in table.thead.find_all("th")]
+
+
+def test_generated_texts_are_in_the_pages_language(make_app, tmp_path):
+    """With ``language = "de"`` headers, field names, values and captions are German."""
+    app = make_app("html", srcdir=ROOTS / "test-i18n-tables", builddir=tmp_path / "build")
+    app.build()
+    index, objects = _soup(app.outdir, "index"), _soup(app.outdir, "objects")
+    threats = index.select_one("table.ja-threats-table:not(.ja-lightweight)")
+    assert _headers(threats) == [
+        "ID",
+        "Bedrohung",
+        "STRIDE",
+        "Komponenten",
+        "Schweregrad",
+        "Status",
+    ]
+    assert _column(threats, 2) == ["Identitätsvortäuschung", "Manipulation"]
+    assert _headers(index.select_one("table.ja-lightweight")) == [
+        "Bedrohung",
+        "Beschreibung",
+        "Gegenmaßnahmen",
+        "Verweise",
+    ]
+    recommendations = index.select_one("table.ja-recommendations-table")
+    assert _headers(recommendations)[1:3] == ["Empfehlung", "Zielgruppe"]
+    assert _column(recommendations, 3) == ["Mittel"]  # the severity badge
+    issues = index.select_one("table.ja-security-issues-table")
+    assert _headers(issues)[4:] == ["Zustand", "Behoben in Version"]
+    closed = index.select_one("table.ja-closed-issues-table")
+    assert _headers(closed)[2:] == ["Behoben in Version", "Datum", "Zusammenfassung"]
+    # "See :ja:recommendation:`CNCF-1` and :ja:finding:`1`."
+    role = next(p for p in index.select("div.body p") if p.get_text().startswith("See "))
+    assert [link.get_text() for link in role.find_all("a")] == ["CNCF-1", "Befund 1"]
+    # the objects in place: field names, values, captions, the hands-on sentence
+    fields = [
+        [dt.get_text(" ", strip=True).rstrip(" :") for dt in block.select("dl.field-list dt")]
+        for block in objects.select(".ja-threat")
+    ]
+    assert fields[0] == [
+        "STRIDE",
+        "Komponenten",
+        "Wahrscheinlichkeit",
+        "Auswirkung",
+        "Schweregrad",
+        "Status",
+    ]
+    assert [node.get_text() for node in objects.select(".ja-controls-title")] == [
+        "Gegenmaßnahmen"
+    ] * 2
+    recommendation = objects.select_one(".ja-recommendation dl.field-list")
+    assert [dt.get_text(" ", strip=True).rstrip(" :") for dt in recommendation.find_all("dt")] == [
+        "Zielgruppe",
+        "Schweregrad",
+        "Status",
+    ]
+    issue = objects.select_one(".ja-closed-issue dl.field-list")
+    assert "Behoben in Version" in issue.get_text()
+    components = objects.select_one("table.ja-data-flow-components")
+    assert components.caption.get_text(strip=True).startswith("Kestrel data flow: Komponenten")
+    assert _headers(components) == ["Komponente", "Art", "Zone", "Vertrauen"]
+    assert _column(components, 1) == ["Akteur", "Prozess"]
+    flows = objects.select_one("table.ja-data-flow-flows")
+    assert _headers(flows) == ["Aus", "Nach", "Daten", "Beschriftung", "Überschreitet Grenze"]
+    assert "Kestrel hat eine praktische Bewertung durch TAG-Security erhalten." in (
+        objects.get_text()
+    )
 
 
 def test_the_extension_ships_its_catalog_with_a_german_translation():
@@ -192,3 +268,32 @@ def test_the_extension_ships_its_catalog_with_a_german_translation():
     german = LOCALE_DIR / "de" / "LC_MESSAGES"
     assert 'msgstr "Opferkomponenten"' in (german / f"{CATALOG}.po").read_text(encoding="utf-8")
     assert (german / f"{CATALOG}.mo").stat().st_size > 0
+
+
+def _ids(catalog) -> set[str]:
+    return {message.id for message in catalog if message.id}
+
+
+def test_the_catalog_holds_every_marked_text_translated_and_compiled():
+    """The .pot is what ``pybabel extract -k _ -k N_`` finds in the package (not cli/),
+    the German .po translates all of it, and the shipped .mo is that .po compiled:
+    regenerate them as docs/how-to/publish.md says when this fails."""
+    package = LOCALE_DIR.parent
+    marked = {
+        message
+        for _file, _line, message, *_rest in extract_from_dir(
+            package,
+            keywords={"_": None, "N_": None},
+            directory_filter=lambda path: "cli" not in path.split("/"),
+        )
+    }
+    with (LOCALE_DIR / f"{CATALOG}.pot").open("rb") as file:
+        assert _ids(read_po(file)) == marked
+    german = LOCALE_DIR / "de" / "LC_MESSAGES"
+    with (german / f"{CATALOG}.po").open("rb") as file:
+        po = read_po(file)
+    assert _ids(po) == marked
+    assert not [message.id for message in po if message.id and not message.string]
+    with (german / f"{CATALOG}.mo").open("rb") as file:
+        mo = read_mo(file)
+    assert {m.id: m.string for m in mo if m.id} == {m.id: m.string for m in po if m.id}
