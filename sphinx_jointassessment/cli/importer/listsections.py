@@ -20,11 +20,13 @@ if TYPE_CHECKING:
     from .state import ImportState
 
 LIST_MARKER = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]+|$)")
-#: the lead phrase of an item: bold text, a link, or a short phrase ending in "." or ":"
+#: the lead phrase of an item: bold text, a link, a short phrase ending in "." or ":", or
+#: one set off by a dash ("Development Pipeline - Contour uses GitHub issues...")
 _LEADS = (
     re.compile(r"^(?P<lead>(\*\*|__)(?P<t>[^*_]+?)\2)\s*[.:]?(?:\s+|$)"),
     re.compile(r"^(?P<lead>(?P<t>\[[^\]]+\]\([^)\s]*\)))\s*[.:]?(?:\s+|$)"),
     re.compile(r"^(?P<lead>(?P<t>[^.:\n]{1,80}?)[.:])(?:\s+|$)"),
+    re.compile(r"^(?P<lead>(?P<t>[^.:\n]{1,60}?)\s+[-\u2013\u2014])\s+"),
 )
 
 
@@ -45,14 +47,14 @@ def list_item_sections(state: ImportState, block: Block) -> bool:
         marker = LIST_MARKER.match(block.lines[item.map[0] - block.start])
         if marker is None:
             return False
-        rest = block.lines[item.map[0] - block.start][marker.end() :]
-        lead = next((m for m in (r.match(rest) for r in _LEADS) if m is not None), None)
-        one_line = item.map[1] - item.map[0] <= 2 and len(rest.strip()) <= 80
-        title = plain_text(lead["t"]) if lead else (rest.strip() if one_line else "")
-        section = state.outline.match_title(title) if title else None
-        if _opens_subsection(state, section, splits):
-            assert section is not None
-            splits[index] = (section, lead["lead"] if lead else rest.strip())
+        first = item.map[0] - block.start
+        rest = block.lines[first][marker.end() :]
+        for title, lead in _candidates(rest, block.lines[first + 1 : item.map[1] - block.start]):
+            section = state.outline.match_title(title) if title else None
+            if _opens_subsection(state, section, splits):
+                assert section is not None
+                splits[index] = (section, lead)
+                break
     if not splits:
         return False
     bounds = [item.map[0] - block.start for item in items if item.map] + [len(block.lines)]
@@ -73,6 +75,21 @@ def list_item_sections(state: ImportState, block: Block) -> bool:
         content = "\n".join(item_content(lines, lead_text)) + "\n"
         state.read(parse_blocks(content, offset=offset), state.in_list_item)
     return True
+
+
+def _candidates(rest: str, after: list[str]) -> list[tuple[str, str]]:
+    """(title, lead phrase) an item may open a subsection with, in order of preference.
+
+    Its lead phrases (see ``_LEADS``), then its whole first line when that is short and
+    all of its first paragraph: the item is one line, or what follows the line is a
+    nested list or a blank line ("- Communication Channels" over the channels' list).
+    """
+    found = [(plain_text(m["t"]), m["lead"]) for m in (r.match(rest) for r in _LEADS) if m]
+    line = rest.strip()
+    nested = not after or not after[0].strip() or LIST_MARKER.match(after[0]) is not None
+    if line and len(line) <= 80 and (len(after) <= 1 or nested):
+        found.append((plain_text(line), line))
+    return found
 
 
 def _opens_subsection(
