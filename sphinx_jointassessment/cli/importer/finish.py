@@ -35,8 +35,11 @@ def drop_fixed_text(state: ImportState, project: str) -> None:
     """Content equal to an outline section's fixed text: the builder writes that text.
 
     Assessments started from the template often keep its fixed paragraphs (with
-    the project's name filled in); copied, they would stand twice in the assembled
-    document. "Equal" allows small edits: 90 % of the words in the same order.
+    the project's name filled in); the builder writes them itself. "Equal" means
+    word for word, the project's name (however spelt) in place of ``{project}``:
+    text the author changed (the authors' names added, "joint-review" for
+    "joint-assessment") is kept as written, and the builder writes it instead of
+    the template's.
     """
     for pending in state.pending[1:]:
         section = pending.section
@@ -47,13 +50,20 @@ def drop_fixed_text(state: ImportState, project: str) -> None:
             continue
         body = " ".join(" ".join(p.lines) for p in pending.parts if isinstance(p, Part))
         fixed = outline_section.render_text("[project]") or ""
-        if _similar(body, fixed, project):
+        changed = _changed_words(body, fixed, project)
+        if changed == 0:
             state.report.note(
                 section.line,
                 f"content of {section.key} is the template's fixed text, which the "
                 "builder writes itself: not copied",
             )
             pending.parts.clear()
+        elif changed is not None:
+            state.report.note(
+                section.line,
+                f"content of {section.key} is the template's fixed text with {changed} "
+                "words changed: kept as written, in place of the template's",
+            )
 
 
 def finish(
@@ -174,9 +184,21 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text.casefold())
 
 
-def _similar(body: str, fixed: str, project: str) -> bool:
+def _changed_words(body: str, fixed: str, project: str) -> int | None:
+    """How many words of *body* differ from the fixed text *fixed* (0: none but the
+    project's name), or None when *body* is not that text (under 90 % of its words)."""
     if not body.strip():
-        return False
+        return None
     words = _words(body.replace(project, "[project]"))
     expected = _words(fixed)
-    return difflib.SequenceMatcher(None, words, expected, autojunk=False).ratio() >= 0.9
+    matcher = difflib.SequenceMatcher(None, words, expected, autojunk=False)
+    if matcher.ratio() < 0.9:
+        return None
+    name = {*_words(project), "project"}
+    changed = 0
+    for operation, start, end, fixed_start, fixed_end in matcher.get_opcodes():
+        ours, theirs = words[start:end], expected[fixed_start:fixed_end]
+        if operation == "equal" or (set(ours) <= name and set(theirs) <= {"project"}):
+            continue  # the project's name as the author spells it, where {project} stands
+        changed += max(len(ours), len(theirs))
+    return changed
