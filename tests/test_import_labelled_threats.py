@@ -144,6 +144,45 @@ def test_heading_over_a_category_list_is_the_threat() -> None:
     assert report.headings_other >= 3  # the title and the two threats' headings
 
 
+SCENARIOS = """\
+# Demo joint review
+
+### Attack Risks and Effects
+
+* Denial of Service, Tampering: Set the function's concurrency to 0.
+* Information Disclosure: Redirect the logs to an open bucket.
+* Alternatively, read the logs where they are.
+* Spoofing & Elevation of Privileges: Create a function and invoke it.
+* Outcome: not a STRIDE label, kept as an item.
+"""
+
+
+def test_items_labelled_by_stride_categories_are_threats() -> None:
+    assessment = import_markdown(SCENARIOS, filename="joint-review.md")
+    found = threats(assessment)
+    assert [(t.title, t.stride) for t in found] == [
+        ("Set the function's concurrency to 0.", ["denial-of-service", "tampering"]),
+        ("Redirect the logs to an open bucket.", ["information-disclosure"]),
+        ("Create a function and invoke it.", ["spoofing", "elevation-of-privilege"]),
+    ]
+    assert found[1].description == ["* Alternatively, read the logs where they are."]
+    assert found[2].description == ["* Outcome: not a STRIDE label, kept as an item."]
+    tables = [
+        item.stride
+        for section in assessment.sections
+        for item in section.items
+        if isinstance(item, ThreatsTable)
+    ]
+    assert tables == [
+        "denial-of-service, tampering, information-disclosure, spoofing, elevation-of-privilege"
+    ]
+
+
+def test_one_stride_labelled_item_is_no_catalogue() -> None:
+    text = "# Demo\n\n* Spoofing: see the design.\n* Other notes.\n"
+    assert threats(import_markdown(text, filename="notes.md")) == []
+
+
 def test_control_families_are_no_threats() -> None:
     text = """\
 # Demo Lightweight Threat Model

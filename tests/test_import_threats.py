@@ -119,10 +119,13 @@ def test_threat_headings_map_to_the_threat_model() -> None:
         ("Threat Modeling with STRIDE", "/src/etcd/Threat Modeling.md", "etcd"),
         ("Chaos Mesh Lightweight Threat Model", "/src/x/model.md", "Chaos Mesh"),
         ("Threat Modelling", "longhorn__threat-model.md", "longhorn"),
+        ("Cloud Custodian Joint-review", "/src/custodian/joint-review.md", "Cloud Custodian"),
     ],
 )
-def test_a_threat_model_title_names_no_project(title: str, filename: str, project: str) -> None:
-    """The words a threat model's title says of its kind are no project's name: the rest of
+def test_the_kind_of_document_in_its_title_names_no_project(
+    title: str, filename: str, project: str
+) -> None:
+    """The words a title says of the document's kind are no project's name: the rest of
     the title is, else the file's folder (the CNCF repository files them per project)."""
     assessment = import_markdown(f"# {title}\n\n## Spoofing\n\nText.\n", filename=filename)
     assert assessment.project == project

@@ -52,7 +52,12 @@ from .finish import drop_fixed_text, finish
 from .handson import details_table, hands_on_sentence
 from .html import html_table, raw_html
 from .kept import horizontal_rule, kept_table
-from .labelled import labelled_threat_list, labelled_threat_paragraph, stride_bold_line
+from .labelled import (
+    labelled_threat_list,
+    labelled_threat_paragraph,
+    stride_bold_line,
+    stride_labelled_list,
+)
 from .lightweight import lightweight_table
 from .listsections import list_item_sections
 from .matrices import threat_matrix_table
@@ -101,6 +106,7 @@ RECOGNISERS: tuple[Recogniser, ...] = (
     threat_content,
     stride_bold_line,
     labelled_threat_list,
+    stride_labelled_list,
     labelled_threat_paragraph,
     table_of_contents,
     document_title,

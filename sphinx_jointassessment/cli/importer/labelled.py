@@ -7,7 +7,9 @@ a table or a ``Threat-NN-X`` id:
   ``- **Threat:** what may happen`` / ``- **Mitigation:** what answers it``, or a
   paragraph ``**Threat:** what may happen`` followed by a "**Mitigation:**" list;
 * under a heading that names the threat, a list ``* Category: Denial of Service,
-  Tampering`` / ``* Possible Mitigation Strategies:`` with the controls under it.
+  Tampering`` / ``* Possible Mitigation Strategies:`` with the controls under it;
+* a list of scenarios, each labelled by its categories: ``* Denial of Service,
+  Tampering: an attacker sets the function's concurrency to 0``.
 
 The ``Threat`` part is the threat's title (else the heading over the list, which then
 becomes the threat's title and is shown as its table), the ``Category`` part its
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 
 #: ``**Threat:** text``, ``**Threat**: text``, ``Category: text``, ``Possible Mitigations:``
 _LABELLED = re.compile(
-    r"^\s*(?P<open>\*\*|__)?(?P<label>[A-Za-z][A-Za-z /()-]{0,48}?)\s*"
+    r"^\s*(?P<open>\*\*|__)?(?P<label>[A-Za-z][A-Za-z ,&/()-]{0,48}?)\s*"
     r"(?::\s*(?P=open)|(?P=open)\s*:|(?(open)(?!)|:))\s*(?P<rest>.*)$",
     re.DOTALL,
 )
@@ -90,8 +92,11 @@ class _Part:
             text = str(first.children[0].content)
         labelled = _label(text)
         self.kind, self.rest = "other", ""
+        #: the STRIDE categories the label names ("Denial of Service, Tampering: ...")
+        self.stride: list[str] | None = None
         if labelled is not None:
             self.kind, self.rest = _kind(labelled[0]), labelled[1]
+            self.stride = _categories(labelled[0])
         #: what follows the item's first line (a sub-list of controls), dedented
         self.after = _dedent(self.lines[len(text.splitlines()) or 1 :])
 
@@ -143,9 +148,12 @@ def _extend(lines: list[str], more: list[str]) -> None:
     lines.extend(more)
 
 
-def _threat(state: ImportState, title: str, line: int, categories: list[str]) -> Threat:
+def _threat(
+    state: ImportState, title: str, line: int, categories: list[str], *, table: bool = True
+) -> Threat:
     """A threat of *categories* (else of the category it is written under), shown in one
-    table of those of its categories not shown yet."""
+    table of those of its categories not shown yet (unless *table* is false: the caller
+    shows it)."""
     catalogue = state.catalogue
     if not categories:
         return new_threat(state, title, line)
@@ -155,9 +163,44 @@ def _threat(state: ImportState, title: str, line: int, categories: list[str]) ->
     catalogue.shown.update(categories)
     threat = new_threat(state, title, line)
     threat.stride = list(categories)
-    if fresh:
+    if fresh and table:
         state.add(ThreatsTable("lightweight", line, ", ".join(fresh)))
     return threat
+
+
+def stride_labelled_list(state: ImportState, block: Block) -> bool:
+    """A list of two or more items labelled by their STRIDE categories ("* Denial of
+    Service, Tampering: an attacker sets the concurrency to 0"): a threat per such item.
+
+    The item's text is the threat's title; an item without such a label says more of
+    the threat before it (its description). One table in the list's place shows them.
+    """
+    if block.kind != "list":
+        return False
+    parts = [_Part(block, item) for item in tree_items(block)]
+    if sum(1 for part in parts if part.stride and part.rest) < 2:
+        return False
+    catalogue = state.catalogue
+    fresh: list[str] = []
+    for part in parts:
+        for category in part.stride or []:
+            if category not in catalogue.shown and category not in fresh:
+                fresh.append(category)
+    current: Threat | None = None
+    waiting: list[str] = []
+    for part in parts:
+        if part.stride and part.rest:
+            current = _threat(state, part.rest, part.line, part.stride, table=False)
+            current.description.extend(waiting)
+            waiting = []
+        elif current is None:
+            waiting.extend(part.lines)
+        else:
+            _extend(current.description, part.lines)
+    if fresh:
+        state.add(ThreatsTable("lightweight", block.lineno, ", ".join(fresh)))
+    state.report.note(block.lineno, "list of items labelled by STRIDE categories: a threat each")
+    return True
 
 
 def labelled_threat_paragraph(state: ImportState, block: Block) -> bool:

@@ -24,7 +24,8 @@ _ASSESSMENT_OF = re.compile(
     re.IGNORECASE,
 )
 _TITLE_NOISE = re.compile(
-    r"\b(?:cncf|tag-security|tag security|security|joint[\s-]*assessment|self[\s-]*assessment|"
+    r"\b(?:cncf|tag-security|tag security|security|joint[\s-]*(?:assessment|review)|"
+    r"self[\s-]*assessment|"
     r"assessment|project|outline|for|of|the|"
     # what a threat model's title says of its kind: "Threat Modeling with STRIDE"
     r"threat[\s-]*model(?:l?ing)?|lightweight|stride|with|using)\b",
