@@ -120,6 +120,7 @@ def test_threat_headings_map_to_the_threat_model() -> None:
         ("Chaos Mesh Lightweight Threat Model", "/src/x/model.md", "Chaos Mesh"),
         ("Threat Modelling", "longhorn__threat-model.md", "longhorn"),
         ("Cloud Custodian Joint-review", "/src/custodian/joint-review.md", "Cloud Custodian"),
+        ("Recommendations", "/src/knative/recommendations.md", "knative"),
     ],
 )
 def test_the_kind_of_document_in_its_title_names_no_project(

@@ -27,12 +27,12 @@ _TITLE_NOISE = re.compile(
     r"\b(?:cncf|tag-security|tag security|security|joint[\s-]*(?:assessment|review)|"
     r"self[\s-]*assessment|"
     r"assessment|project|outline|for|of|the|"
-    # what a threat model's title says of its kind: "Threat Modeling with STRIDE"
-    r"threat[\s-]*model(?:l?ing)?|lightweight|stride|with|using)\b",
+    # what the title of a threat model or a list of recommendations says of its kind
+    r"threat[\s-]*model(?:l?ing)?|lightweight|stride|with|using|recommendations?)\b",
     re.IGNORECASE,
 )
 #: a file named for its kind ("threat-model.md", "self-assessment.md"): the folder names the project
-_KIND_OF_FILE = re.compile(r"assessment|threat", re.IGNORECASE)
+_KIND_OF_FILE = re.compile(r"assessment|threat|recommendation|review|readme", re.IGNORECASE)
 
 
 def first_title(blocks: list[Block]) -> str:
@@ -54,8 +54,8 @@ def guess_project(title: str, filename: str) -> str:
 
     The title less the words every title has; failing that the file name: the part
     before ``__`` (``flux__self-assessment.md``), or the folder of a file named
-    "...assessment..." or "...threat..." (``cortex/threat-model.md``), as the CNCF
-    repository files them.
+    "...assessment...", "...threat...", "...recommendations..." or "...review..."
+    (``cortex/threat-model.md``), as the CNCF repository files them.
     """
     text = plain_text(title) if title else ""
     match = _ASSESSMENT_OF.match(text.strip())
