@@ -21,7 +21,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import texescape
 
 from .latex_text import typesettable
-from .stylesheet import is_extension_table
+from .stylesheet import extension_tables
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -256,7 +256,7 @@ class LatexTables(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
-        for table in list(self.document.findall(is_extension_table)):
+        for table in extension_tables(self.document):
             if any(isinstance(parent, nodes.table) for parent in _ancestors(table)):
                 continue  # a table inside a table cell: LaTeX sets it as it is
             make_long_tokens_breakable(table, self.config.latex_engine)
