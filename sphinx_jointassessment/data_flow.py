@@ -24,6 +24,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .directive import YamlObjectDirective, add_assessment_directive
+from .domain import get_domain
 from .i18n import N_, _
 from .kinds import Kind
 from .markdown import DIAGRAM_ATTRIBUTE
@@ -33,6 +34,7 @@ from .yaml_reader import Reader
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
     from .directive import YamlSource
     from .domain import JointAssessmentDomain
@@ -290,6 +292,12 @@ class data_flow_diagram(nodes.General, nodes.Element):  # type: ignore[misc]  # 
     """The Mermaid text of a diagram until the page is written (see :class:`DrawDiagrams`)."""
 
 
+def has_diagrams(env: BuildEnvironment) -> bool:
+    """Diagrams come only from recorded ``data-flow`` blocks (in place, or copied): a
+    project without one has none, and its pages need not be walked for them."""
+    return get_domain(env).has_objects(KIND)
+
+
 class DrawDiagramsHtml(SphinxPostTransform):
     """In html, each diagram becomes sphinxcontrib-mermaid's node, drawn in the browser."""
 
@@ -297,6 +305,8 @@ class DrawDiagramsHtml(SphinxPostTransform):
     formats = ("html",)
 
     def run(self, **kwargs: Any) -> None:
+        if not has_diagrams(self.env):
+            return
         from sphinxcontrib.mermaid import mermaid
 
         for node in list(self.document.findall(data_flow_diagram)):
@@ -314,6 +324,8 @@ class DrawDiagramsMarkdown(SphinxPostTransform):
     formats = ("markdown",)
 
     def run(self, **kwargs: Any) -> None:
+        if not has_diagrams(self.env):
+            return
         for node in list(self.document.findall(data_flow_diagram)):
             code = node["code"]
             block = nodes.literal_block(code, code, language="mermaid")
@@ -330,6 +342,8 @@ class DropDiagrams(SphinxPostTransform):
     default_priority = 7
 
     def run(self, **kwargs: Any) -> None:
+        if not has_diagrams(self.env):
+            return
         for node in list(self.document.findall(data_flow_diagram)):
             node.replace_self([])
 

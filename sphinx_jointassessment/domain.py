@@ -298,6 +298,14 @@ class JointAssessmentDomain(Domain):
         """
         return [obj for objs in self.index.by_kind.get(kind, {}).values() for obj in objs]
 
+    def has_objects(self, kind: Kind) -> bool:
+        """Whether the project records any object of *kind*.
+
+        A post-transform that only rewrites what objects of one kind put on pages (a
+        data-flow diagram) need not walk every page of a project that has none.
+        """
+        return kind in self.index.by_kind
+
     def kinds(self) -> list[Kind]:
         """The kinds the project has objects of, in a fixed order."""
         return sorted(self.index.by_kind)

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from .domain import get_domain
+from .kinds import Kind
 from .problems import BlockProblem, Code
 from .values import option_text
 
@@ -186,6 +188,10 @@ class PostureBadges(SphinxPostTransform):
     formats = ("html", "markdown")
 
     def run(self, **kwargs: Any) -> None:
+        # only the metadata's table (in place, or copied) links badges: a project without
+        # assessment metadata has none, and its pages need not be walked for them
+        if not get_domain(self.env).has_objects(Kind.METADATA):
+            return
         for reference in list(self.document.findall(nodes.reference)):
             badge = reference.get(BADGE_ATTRIBUTE)
             if not badge:
