@@ -89,8 +89,12 @@ class Body:
 
     def _pickle(self, node: nodes.Element) -> bytes:
         """*node* pickled as copies show it; the page's own node is left as it was."""
+        # one walk of the body finds everything below (a body is walked once per object)
+        everything = list(node.findall())
         saved = [
-            (element, element["ids"], element["names"]) for element in node.findall(nodes.Element)
+            (element, element["ids"], element["names"])
+            for element in everything
+            if isinstance(element, nodes.Element)
         ]
         self._has_xrefs = self._has_notes = False
         for element, ids, _names in saved:
@@ -104,14 +108,19 @@ class Body:
         # without it (one node fewer per link, in tables of thousands of rows)
         places = [
             (target.parent, target.parent.index(target), target)
-            for target in node.findall(nodes.target)
-            if target.get("refuri") and not target.children and target.parent is not None
+            for target, _ids, _names in saved
+            if isinstance(target, nodes.target)
+            and target.get("refuri")
+            and not target.children
+            and target.parent is not None
         ]
         for parent, index, _target in reversed(places):
             del parent[index]
+        dropped = {id(target) for _parent, _index, target in places}
+        inside = {id(element) for element in everything if id(element) not in dropped}
         try:
             buffer = io.BytesIO()
-            _BodyPickler(buffer, {id(element) for element in node.findall()}).dump(node)
+            _BodyPickler(buffer, inside).dump(node)
             return buffer.getvalue()
         finally:  # the page itself keeps what it had
             for parent, index, target in places:
