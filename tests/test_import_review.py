@@ -355,6 +355,35 @@ def test_a_severity_in_the_text_is_the_recommendations_severity(tmp_path):
     ]
 
 
+HARD_BREAKS = """\
+# Kestrel TAG-Security Security Assessment
+
+## Summary
+
+Sound.
+
+## Suggestions to the project team
+
+1. Branch protection for core repos? The control might cover it
+    <br/>2. Maintainers: added to the repository settings.
+2. Sign the release images.<br>Maintainers: planned.
+3. Rotate keys <br/>
+"""
+
+
+def test_a_hard_line_break_ends_the_recommendations_title(tmp_path):
+    """What follows a ``<br/>`` in an item (a reply, a sub-point) is its text, not its title."""
+    _summary, _team, recommendations = _review(_written(tmp_path, HARD_BREAKS))
+    assert [(r.title, r.body) for r in recommendations] == [
+        (
+            "Branch protection for core repos? The control might cover it",
+            "2. Maintainers: added to the repository settings.",
+        ),
+        ("Sign the release images.", "Maintainers: planned."),
+        ("Rotate keys", ""),
+    ]
+
+
 def test_readme_values():
     assert parse_completed("01 07 2025") == "2025-07-01"
     assert parse_completed("29 Jan 2025") == "2025-01-29"

@@ -68,6 +68,8 @@ _AUDIENCES = {
 }
 #: "Control recommendation (SEVERITY: Medium)", "[Severity: high]": a severity stated in the text
 _SEVERITY = re.compile(r"[(\[]\s*severity\s*:\s*(?P<severity>[A-Za-z]+)\s*[)\]]", re.IGNORECASE)
+#: a hard line break in a list item's first paragraph: ``<br>``, ``<br/>``
+_HARD_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 _ADDRESSED = re.compile(r"^\s*addressed\s+(?:in|by)\s*:?\s*(?P<links>.+)$", re.IGNORECASE)
 _MONTHS = {
     name: number
@@ -292,6 +294,10 @@ def _recommendation(lines: list[str], line: int, audience: str, heading: str) ->
         else:
             kept.append(text)
     paragraphs = "\n".join([first, *kept]).strip().split("\n\n", 1)
+    # a hard line break ends the title: what follows it (a reply, a sub-point) is the text
+    head, *after = _HARD_BREAK.split(paragraphs[0], maxsplit=1)
+    if after and head.strip():
+        paragraphs = [head, "\n\n".join(part.strip() for part in [after[0], *paragraphs[1:]])]
     title = " ".join(paragraphs[0].split())
     body = paragraphs[1].strip() if len(paragraphs) > 1 else ""
     if plain_text(title) != title:  # markup in it: the text keeps it, the title is plain
