@@ -357,7 +357,8 @@ def _add_extras(context: ResolveContext, root: nodes.section) -> None:
         found = contribution_content(context.env, obj)
         if found is None:
             label = extra.from_label
-            node += nodes.paragraph(text=f"The section labelled {label!r} was not found.")
+            note = _("The section labelled {label} was not found.").format(label=repr(label))
+            node += nodes.paragraph(text=note)
         else:
             node.extend(found)
         if not extra.after:

@@ -438,11 +438,19 @@ def _sbom_cell(sbom: Sbom | None) -> list[nodes.Node] | None:
         return cell
     about = ", ".join(filter(None, (sbom.format, sbom.subject)))
     count = len(sbom.dependencies)
-    what = "direct dependencies" if sbom.direct else "components"
     if count:
-        cell.append(nodes.Text(f" ({about}): {count} {what}, listed below"))
+        listed = (
+            _("({about}): {count} direct dependencies, listed below")
+            if sbom.direct
+            else _("({about}): {count} components, listed below")
+        )
+        text = listed.format(about=about, count=count)
     else:
-        cell.append(nodes.Text(f" ({about}): no {what}"))
+        none = (
+            _("({about}): no direct dependencies") if sbom.direct else _("({about}): no components")
+        )
+        text = none.format(about=about)
+    cell.append(nodes.Text(" " + text))
     return cell
 
 

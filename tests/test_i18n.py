@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -132,6 +134,20 @@ def test_incremental_builds_keep_the_translated_titles_in_the_tables(make_app, t
         app.build()
         assert "More words." in _soup(app.outdir, page).get_text()
         assert_tables_show_the_translated_titles(app.outdir)
+    # a new translation: the objects' page is read again, the tables written again (in a
+    # process of its own, as sphinx-build is: Sphinx keeps the catalogs it loaded)
+    po = source / "locale" / "de" / "LC_MESSAGES" / "objects.po"
+    po.write_text(
+        po.read_text(encoding="utf-8").replace(
+            'msgstr "Wiederholung von Tokens"', 'msgstr "Token-Wiederholung"'
+        ),
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "sphinx", "-b", "html", "-d", build / "doctrees"]
+    done = subprocess.run([*command, source, app.outdir], check=True, capture_output=True)
+    assert b"1 changed" in done.stdout  # only the objects' page is read again
+    table = _soup(app.outdir, "index").select_one("table.ja-findings-table")
+    assert _column(table, 1) == ["Token-Wiederholung"]
 
 
 @pytest.mark.sphinx("jointassessment", testroot="i18n", srcdir="i18n-markdown")
