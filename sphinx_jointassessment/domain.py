@@ -188,7 +188,10 @@ class JointAssessmentDomain(Domain):
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         self.data["reread"].add(docname)
-        if self.data["objects"].get(docname):
+        # Sphinx counts what its ``Locale`` transform translated: most builds translate
+        # nothing, and then no page is walked for titles
+        translated = document.get("translation_progress", {}).get("translated")
+        if translated and self.data["objects"].get(docname):
             self._note_translated_titles(docname, document)
         for node in document.findall(addnodes.pending_xref):
             # links made by a block's own options are checked by that feature, at the
