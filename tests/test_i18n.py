@@ -51,6 +51,13 @@ TABLE_TITLES = {
 }
 
 
+def _copy_root(tmp_path: Path) -> Path:
+    """A copy of the root: Sphinx compiles its .po next to it, and tests run side by side."""
+    source = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-i18n-tables", source)
+    return source
+
+
 def _soup(outdir: Path, page: str) -> BeautifulSoup:
     return BeautifulSoup((outdir / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
 
@@ -109,7 +116,7 @@ def test_summary_tables_show_the_titles_as_translated_on_the_objects_page(
     """Objects are recorded before Sphinx translates their page: the tables on other
     pages still show the title the object's page shows, in serial and parallel builds."""
     app = make_app(
-        "html", srcdir=ROOTS / "test-i18n-tables", builddir=tmp_path / "build", parallel=parallel
+        "html", srcdir=_copy_root(tmp_path), builddir=tmp_path / "build", parallel=parallel
     )
     app.build()
     assert not [
@@ -121,8 +128,7 @@ def test_summary_tables_show_the_titles_as_translated_on_the_objects_page(
 
 
 def test_incremental_builds_keep_the_translated_titles_in_the_tables(make_app, tmp_path):
-    source = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-i18n-tables", source)
+    source = _copy_root(tmp_path)
     build = tmp_path / "build"
     make_app("html", srcdir=source, builddir=build).build()
     # the tables' page read again alone (the objects come from the saved environment),
@@ -214,7 +220,7 @@ def _headers(table) -> list[str]:
 
 def test_generated_texts_are_in_the_pages_language(make_app, tmp_path):
     """With ``language = "de"`` headers, field names, values and captions are German."""
-    app = make_app("html", srcdir=ROOTS / "test-i18n-tables", builddir=tmp_path / "build")
+    app = make_app("html", srcdir=_copy_root(tmp_path), builddir=tmp_path / "build")
     app.build()
     index, objects = _soup(app.outdir, "index"), _soup(app.outdir, "objects")
     threats = index.select_one("table.ja-threats-table:not(.ja-lightweight)")
