@@ -14,7 +14,10 @@ English text whatever ``language`` is.
 Text the user writes in a block (a matrix's title, its components, cell texts and
 notes) is put in nodes that ``gettext`` offers like any paragraph
 (:func:`translatable_text`), and Sphinx's ``Locale`` transform replaces it with the
-user's translation when the page is read.
+user's translation when the page is read. An object's title is marked with its anchor
+(:data:`TITLE_OF`): the domain reads it back once translated, so that tables listing
+the object on other pages show the title its page shows (``domain.shown_title``); the
+submitted Markdown keeps the title as written.
 """
 
 from __future__ import annotations

