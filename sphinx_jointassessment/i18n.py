@@ -44,13 +44,21 @@ TITLE_OF = "ja-title-of"
 class _State:
     #: the builder writes what is submitted to the CNCF: English
     english_only = False
+    #: texts already translated in this build: Sphinx's lookup builds a fallback object
+    #: on every call, and a catalogue of 5,000 threats asks for the same few texts
+    #: 80,000 times. Emptied whenever the catalogue may change (each app's set-up,
+    #: ``builder-inited``).
+    translated: dict[str, str] = {}
 
 
 def _(message: str) -> str:
     """*message* in the build's language (English for the ``jointassessment`` builder)."""
     if _State.english_only:
         return message
-    return str(_translate(message))
+    translated = _State.translated.get(message)
+    if translated is None:
+        translated = _State.translated[message] = str(_translate(message))
+    return translated
 
 
 def writes_submission() -> bool:
@@ -91,8 +99,10 @@ def translatable_text(
 
 def _english_for_submission(app: Sphinx) -> None:
     _State.english_only = app.builder.name == "jointassessment"
+    _State.translated.clear()
 
 
 def setup_i18n(app: Sphinx) -> None:
     app.add_message_catalog(CATALOG, str(LOCALE_DIR))
+    _State.translated.clear()
     app.connect("builder-inited", _english_for_submission)
