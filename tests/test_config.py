@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from sphinx.application import Sphinx
 from sphinx.cmd.build import build_main
 from sphinx.config import ENUM, Config
+from sphinx.util.docutils import docutils_namespace
 
 from sphinx_jointassessment.cli.main import main
 from sphinx_jointassessment.config import (
@@ -431,10 +432,15 @@ def test_an_outline_gone_after_the_configuration_is_reported_at_the_conf_py_read
     assert code == 0
     assert warnings_of(capsys.readouterr().err) == []
     warnings = io.StringIO()
-    app = Sphinx(srcdir, confdir, out, tmp_path / "doctrees", "html", status=None, warning=warnings)
-    outline.unlink()  # changed between reading the configuration and the pages
-    section._OUTLINES.clear()
-    assert section.project_outline(app.env) == load_outline("joint")
+    # as sphinx-build does: directives and nodes the app registers are undone after it,
+    # so that tests run after this one in the same process see no "already registered"
+    with docutils_namespace():
+        app = Sphinx(
+            srcdir, confdir, out, tmp_path / "doctrees", "html", status=None, warning=warnings
+        )
+        outline.unlink()  # changed between reading the configuration and the pages
+        section._OUTLINES.clear()
+        assert section.project_outline(app.env) == load_outline("joint")
     [warning] = warnings_of(warnings.getvalue())
     assert warning.startswith(f"{confdir / 'conf.py'}:4: WARNING: jointassessment_outline: ")
     assert warning.endswith("[jointassessment.schema]")
