@@ -347,6 +347,8 @@ def test_outline_pickles(joint: Outline) -> None:
         ("Goals", "overview.goal"),
         ("  2.3  __Background__ ", "overview.background"),
         ("A. Threat Model.", "threat-model"),
+        ("## 3. STRIDE Analysis", "threat-model"),
+        ("Threat analysis", "threat-model"),
         ("iv) Appendix", "appendix"),
         ("`Roadmap`", "roadmap"),
         ("## Metadata ##", "metadata"),
