@@ -112,6 +112,22 @@ def test_threat_headings_map_to_the_threat_model() -> None:
     assert [s.key for s in assessment.sections] == ["threat-model"]
 
 
+def test_a_catalogue_under_the_title_only_is_the_threat_model() -> None:
+    """No section heading before the catalogue: it starts Threat Model, not the opening."""
+    text = (
+        "# Threat Modeling with STRIDE\n\nHow we looked at it.\n\n**1. Spoofing**\n\n"
+        "**Threat:** A fake member joins.\n\n**Mitigation:**\n\n- mutual TLS\n"
+    )
+    assessment = import_markdown(text, filename="etcd__threat-model.md")
+    [section] = assessment.sections
+    assert (section.key, section.line) == ("threat-model", 5)
+    [threat] = [d for d in section.directives if isinstance(d, Threat)]
+    assert threat.stride == ["spoofing"]
+    assert not [d for d in assessment.preamble.directives if isinstance(d, Threat)]
+    opening = [line for item in assessment.preamble.items for line in getattr(item, "lines", [])]
+    assert "How we looked at it." in opening
+
+
 @pytest.mark.parametrize(
     ("title", "filename", "project"),
     [

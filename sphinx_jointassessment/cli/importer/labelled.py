@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from ...stride import parse_stride
 from ..mdparse import bold_line_title, plain_text
 from ..model import ThreatsTable
-from .stride import heading_category, new_threat, show_category, tree_items
+from .stride import catalogue_starts, heading_category, new_threat, show_category, tree_items
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
@@ -180,6 +180,7 @@ def stride_labelled_list(state: ImportState, block: Block) -> bool:
     parts = [_Part(block, item) for item in tree_items(block)]
     if sum(1 for part in parts if part.stride and part.rest) < 2:
         return False
+    catalogue_starts(state, block.lineno)
     catalogue = state.catalogue
     fresh: list[str] = []
     for part in parts:
@@ -228,6 +229,7 @@ def stride_bold_line(state: ImportState, block: Block) -> bool:
     category = heading_category(title) if title else None
     if category is None:
         return False
+    catalogue_starts(state, block.lineno)
     catalogue = state.catalogue
     catalogue.reset()
     catalogue.category, catalogue.of_category = category, []

@@ -59,6 +59,23 @@ def heading_category(text: str) -> str | None:
     return stride_category(plain) or stride_category(_PARENTHESES.sub("", plain))
 
 
+def catalogue_starts(state: ImportState, line: int) -> None:
+    """A STRIDE catalogue met before any section starts the joint outline's Threat Model.
+
+    A threat model whose only heading is its title ("# Threat Modeling with STRIDE",
+    then "**1. Spoofing**"...) would otherwise keep the whole catalogue in the
+    assessment's opening lines, above the table of contents. The section is headed
+    by the outline's title in the docs page, as the builder heads it anyway.
+    """
+    if state.sections:
+        return
+    section = eligible_section(state, state.outline.get(THREAT_MODEL_KEY), strict=False)
+    if section is None:
+        return
+    state.start_section(section, section.title, line, 2)
+    state.report.note(line, f"a STRIDE catalogue before any section: section {section.key}")
+
+
 def show_category(state: ImportState, category: str | None, line: int) -> None:
     """A table of the category's threats where they were written, once per category.
 
@@ -155,6 +172,7 @@ def stride_heading(state: ImportState, block: Block) -> bool:
     category = heading_category(block.title)
     if category is None:
         return False
+    catalogue_starts(state, block.lineno)
     catalogue = state.catalogue
     catalogue.category, catalogue.of_category = category, []
     catalogue.under_category = True
