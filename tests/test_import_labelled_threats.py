@@ -95,8 +95,11 @@ def test_bold_line_category_and_threat_paragraph() -> None:
     ]
     assert found[0].controls[:2] == ["- Authenticate every connection.", "- Audit the logs."]
     assert found[1].controls[0] == "- Rate limits."
-    # the bold lines stay as written, each with its category's table under it
-    items = assessment.preamble.items
+    # the bold lines stay as written, each with its category's table under it, in the
+    # Threat Model section (no section heading came before them)
+    [section] = assessment.sections
+    assert section.key == "threat-model"
+    items = section.items
     kept = "\n".join(line for item in items for line in getattr(item, "lines", []))
     assert "**1. Spoofing**" in kept
     tables = [item.stride for item in items if isinstance(item, ThreatsTable)]
