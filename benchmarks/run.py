@@ -111,6 +111,11 @@ class Catalogue:
     #: other variant is built too, and shown as a comparison row
     baseline: str = "plain"
 
+    @property
+    def compared(self) -> str:
+        """The variant shown as a comparison row: the one the targets do not use."""
+        return "table" if self.baseline == "plain" else "plain"
+
 
 #: how the rows name each variant compared with
 AGAINST = {"plain": "admonitions", "table": "admonitions + the same table by hand (list-table)"}
@@ -283,11 +288,10 @@ class Bench:
     def catalogue(self, kind: Catalogue) -> None:
         """A catalogue of objects and its table, against admonitions and a table by hand."""
         pages = self.finding_pages
-        base = kind.baseline
-        other = "table" if base == "plain" else "plain"
-        base_src = self.source(kind.project, base, pages)
-        other_src = self.source(kind.project, other, pages)
-        ext_src = self.source(kind.project, "ext", pages)
+        base, other = kind.baseline, kind.compared
+        sources = {
+            variant: self.source(kind.project, variant, pages) for variant in (base, "ext", other)
+        }
         print(f"# {pages} pages x 10 {kind.name}, against {AGAINST[base]}", file=sys.stderr)
         folders: dict[str, Path] = {}
 
@@ -301,7 +305,6 @@ class Bench:
 
         # the other way of writing the same objects without the extension is built in
         # the same rounds (a machine whose speed drifts meets all three alike)
-        sources = {base: base_src, "ext": ext_src, other: other_src}
         results: list[tuple[Build, Build]] = []
         others: list[Build] = []
         for index in range(self.repeat):
@@ -309,11 +312,13 @@ class Bench:
                 builds = dict(
                     zip(
                         (base, "ext"),
-                        both(lambda: build(base, base_src), lambda: build("ext", ext_src)),
+                        both(
+                            lambda: build(base, sources[base]), lambda: build("ext", sources["ext"])
+                        ),
                         strict=True,
                     )
                 )
-                builds[other] = build(other, other_src)
+                builds[other] = build(other, sources[other])
             else:
                 order = (base, "ext", other) if index % 2 == 0 else (other, "ext", base)
                 builds = {variant: build(variant, sources[variant]) for variant in order}
@@ -333,8 +338,7 @@ class Bench:
     def incremental(self, kind: Catalogue, folders: dict[str, Path], pages: int) -> None:
         """Rename one object (a different one each time), rebuild, check the table."""
         print(f"# incremental rebuild after renaming one of the {kind.name}", file=sys.stderr)
-        base = kind.baseline
-        other = "table" if base == "plain" else "plain"
+        base, other = kind.baseline, kind.compared
         name = f"incremental: rename one of the {kind.name}, rebuild"
         if base != "plain":
             name += f", vs {INCREMENTAL_AGAINST[base]}"
